@@ -1,0 +1,77 @@
+# ignition-selinux
+VERSION := 0.1.0
+PREFIX ?= /usr
+DESTDIR ?=
+BUILD ?= build
+CC ?= cc
+
+PKGS := json-c libselinux libsepol
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+
+CFLAGS ?= -O2 -g
+override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+	-D_GNU_SOURCE -DVERSION='"$(VERSION)"' $(PKG_CFLAGS) $(SANFLAGS)
+override LDFLAGS += $(SANFLAGS)
+
+SRCS := $(sort $(wildcard src/*.c))
+LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+BIN := $(BUILD)/ignition-selinux
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+TOOL_SRCS := $(sort $(wildcard tests/tools/*.c))
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRCS))
+PRELOAD_SRCS := $(sort $(wildcard tests/preload/*.c))
+PRELOADS := $(patsubst tests/preload/%.c,$(BUILD)/tests/%.so,$(PRELOAD_SRCS))
+
+.PHONY: all check check-unit check-integration check-asan install clean demo
+
+all: $(BIN)
+
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BIN): $(BUILD)/obj/main.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/test-%: tests/unit/test-%.c $(LIB_OBJS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+$(BUILD)/tests/tools/%: tests/tools/%.c $(LIB_OBJS) | $(BUILD)/tests/tools
+	$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
+
+# The fault injector is preloaded into the product, so no sanitizer here.
+$(BUILD)/tests/%.so: tests/preload/%.c | $(BUILD)/tests
+	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+
+$(BUILD)/obj $(BUILD)/tests $(BUILD)/tests/tools:
+	mkdir -p $@
+
+check-unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+check-integration: $(BIN) $(TOOL_BINS) $(PRELOADS)
+	BUILD=$(BUILD) tests/integration/run.sh
+
+# Everything above once more under AddressSanitizer and UBSan.
+check-asan:
+	$(MAKE) BUILD=build-asan CC=clang \
+		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+		check-unit check-integration
+
+check: all
+	$(MAKE) check-unit
+	$(MAKE) check-integration
+	$(MAKE) check-asan
+
+demo: $(BIN)
+	contrib/demo.sh
+
+install: $(BIN)
+	install -Dm755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ignition-selinux
+	install -Dm644 docs/ignition-selinux.8 $(DESTDIR)$(PREFIX)/share/man/man8/ignition-selinux.8
+	install -Dm644 docs/ignition-selinux.json.5 $(DESTDIR)$(PREFIX)/share/man/man5/ignition-selinux.json.5
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/* Filesystem primitives on directory fds. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Reads all of fd, at most `max` bytes (-EFBIG beyond). *buf is malloc'd and
+ * NUL-terminated. */
+int read_full_fd(int fd, size_t max, char **buf, size_t *len);
+/* Same for `name` under dirfd, opened O_NOFOLLOW. */
+int read_full_at(int dirfd, const char *name, size_t max, char **buf, size_t *len);
+
+/* Writes all of buf to fd, retrying short writes and EINTR. */
+int write_all(int fd, const void *buf, size_t len);
+
+/* Atomically replaces `name` in dirfd (which must have been reached without
+ * symlinks) with a regular file holding `buf`: writes `.name.ignition-selinux`
+ * beside it with mode/uid/gid, sets the xattr security.selinux to `label` if
+ * not NULL, fsyncs it, renames it over `name` (a symlink at `name` is replaced
+ * itself, never followed), fsyncs dirfd. On failure the staged file is removed
+ * and `name` is untouched. */
+int atomic_write_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
+                    uid_t uid, gid_t gid, const char *label);
+
+/* Removes `name` under dirfd and, if it is a directory, everything below it,
+ * never following a symlink. -ENOENT is not an error. */
+int rm_rf_at(int dirfd, const char *name);
+
+/* The staging name used beside `name`: ".NAME.ignition-selinux". Leftovers of
+ * an interrupted run carry it and are removed by the next run. */
+int staged_name(const char *name, char **out);
+#define STAGED_SUFFIX ".ignition-selinux"

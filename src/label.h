@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* SELinux labels from the *target's* file_contexts, applied without an
+ * SELinux kernel (xattrs only), so copied trees get the labels of their new
+ * location rather than keeping their /usr ones. */
+#pragma once
+
+#include <sys/types.h>
+
+struct labeler;
+
+/* Opens the file_contexts of the policy whose directory
+ * (/etc/selinux/<type> on the target) is open at policy_dirfd. */
+int labeler_open(int policy_dirfd, struct labeler **out);
+void labeler_free(struct labeler *l);
+
+/* The context file_contexts gives to `path` (an absolute in-target path) of
+ * file type `mode`. *con is malloc'd; -ENOENT if no rule matches. */
+int label_lookup(struct labeler *l, const char *path, mode_t mode, char **con);
+
+/* Sets security.selinux on entry `name` of dirfd (a symlink is labelled
+ * itself) to the context for `path`. Unchanged labels are not rewritten. */
+int label_entry(struct labeler *l, int dirfd, const char *name, const char *path);
+
+/* Labels the tree rooted at entry `name` of dirfd (the tree itself
+ * included) as if it lived at `path` in the target. */
+int label_tree(struct labeler *l, int dirfd, const char *name, const char *path);
