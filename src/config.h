@@ -56,3 +56,18 @@ int config_parse_fd(int fd, const char *name, enum config_kind kind, struct se_c
 /* True if `s` is a valid policy name: not empty, no '/', not "." or "..",
  * printable ASCII, at most 255 bytes. */
 bool policy_name_valid(const char *s);
+
+/* The steps below config_parse(), for callers that look further into the
+ * same text (validate). */
+struct json_object;
+
+/* Reads all of fd, at most `max` bytes (-EFBIG beyond). *buf is malloc'd
+ * and NUL-terminated. Returns 0 or a negative errno. */
+int config_read_fd(int fd, size_t max, char **buf, size_t *len);
+
+/* The syntax stage of config_parse(): size, NUL bytes, UTF-8, strict JSON.
+ * Adds "name:LINE:COL: $: invalid JSON: ..." (or "empty input") to `d`. On
+ * success *out is json-c's tree, to be released with json_object_put().
+ * Returns 0, -EINVAL or -ENOMEM. */
+int config_parse_json(const char *name, const char *text, size_t len, struct json_object **out,
+                      struct diags *d);

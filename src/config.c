@@ -1,0 +1,586 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "hint.h"
+#include "json-locate.h"
+#include "util.h"
+
+/* Strings in messages are cut after this many characters. */
+#define GOT_MAX_CHARS 40
+
+static const char *const mode_names[] = {
+        [SE_MODE_ENFORCING] = "enforcing",
+        [SE_MODE_PERMISSIVE] = "permissive",
+        [SE_MODE_DISABLED] = "disabled",
+};
+
+static const char *const block_keys[] = {"mode", "policy", "auditDenials"};
+
+/* Words people reach for from /etc/selinux/config, the kernel command line
+ * or other tools, which edit distance alone would not connect. */
+static const struct hint_alias key_aliases[] = {
+        {"enforce", "mode"},     {"enforcing", "mode"},    {"selinux", "mode"},
+        {"state", "mode"},       {"type", "policy"},       {"selinuxtype", "policy"},
+        {"policyType", "policy"}, {"audit", "auditDenials"}, {"dontaudit", "auditDenials"},
+};
+
+static const struct hint_alias mode_aliases[] = {
+        {"enforce", "enforcing"}, {"enforced", "enforcing"}, {"permit", "permissive"},
+        {"disable", "disabled"},  {"off", "disabled"},
+};
+
+const char *se_mode_to_string(enum se_mode m) {
+        if (m <= SE_MODE_UNSET || (size_t)m >= ELEMENTSOF(mode_names))
+                return NULL;
+        return mode_names[m];
+}
+
+enum se_mode se_mode_from_string(const char *s) {
+        if (!s)
+                return SE_MODE_UNSET;
+        for (size_t i = SE_MODE_ENFORCING; i < ELEMENTSOF(mode_names); i++)
+                if (streq(s, mode_names[i]))
+                        return (enum se_mode)i;
+        return SE_MODE_UNSET;
+}
+
+void se_config_init(struct se_config *c) { *c = (struct se_config){.audit_denials = -1}; }
+
+void se_config_free(struct se_config *c) {
+        free(c->policy);
+        free(c->mode_origin);
+        free(c->policy_origin);
+        free(c->audit_origin);
+        se_config_init(c);
+}
+
+bool policy_name_valid(const char *s) {
+        size_t n;
+
+        if (!s)
+                return false;
+        n = strlen(s);
+        if (n == 0 || n > 255 || streq(s, ".") || streq(s, ".."))
+                return false;
+        /* it becomes a directory name and a SELINUXTYPE= value: no spaces */
+        for (size_t i = 0; i < n; i++)
+                if (s[i] == '/' || (unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)
+                        return false;
+        return true;
+}
+
+int config_read_fd(int fd, size_t max, char **ret, size_t *ret_len) {
+        _cleanup_free_ char *buf = NULL;
+        size_t len = 0, cap = 0;
+
+        for (;;) {
+                if (len + 1 >= cap) {
+                        /* one byte beyond max tells "too big" from "exactly max" */
+                        size_t nc = cap ? cap * 2 : 4096;
+                        if (nc > max + 2)
+                                nc = max + 2;
+                        char *nb = realloc(buf, nc);
+                        if (!nb)
+                                return -ENOMEM;
+                        buf = nb;
+                        cap = nc;
+                }
+                ssize_t k = read(fd, buf + len, cap - 1 - len);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return negerrno();
+                }
+                if (k == 0)
+                        break;
+                len += (size_t)k;
+                if (len > max)
+                        return -EFBIG;
+        }
+        buf[len] = '\0';
+        *ret = TAKE_PTR(buf);
+        *ret_len = len;
+        return 0;
+}
+
+static int syntax_error(struct diags *d, const char *name, const char *text, size_t len,
+                        size_t off, const char *what) {
+        unsigned line, col;
+
+        jl_line_col(text, len, off, &line, &col);
+        if (diags_add(d, DIAG_ERROR, "%s:%u:%u: $: %s", name, line, col, what) < 0)
+                return -ENOMEM;
+        return -EINVAL;
+}
+
+static int invalid_json(struct diags *d, const char *name, const char *text, size_t len,
+                        size_t off, const char *what) {
+        _cleanup_free_ char *msg = NULL;
+
+        if (asprintf(&msg, "invalid JSON: %s", what) < 0)
+                return -ENOMEM;
+        return syntax_error(d, name, text, len, off, msg);
+}
+
+static void tokener_freep(struct json_tokener **t) {
+        if (*t)
+                json_tokener_free(*t);
+}
+
+static void json_putp(struct json_object **o) {
+        if (*o)
+                json_object_put(*o);
+}
+
+int config_parse_json(const char *name, const char *text, size_t len, struct json_object **out,
+                      struct diags *d) {
+        _cleanup_(tokener_freep) struct json_tokener *tok = NULL;
+        _cleanup_(json_putp) struct json_object *obj = NULL;
+        enum json_tokener_error jerr;
+        const char *nul, *msg;
+        size_t off = 0;
+
+        if (len > CONFIG_MAX_SIZE)
+                return diags_add(d, DIAG_ERROR, "%s: input is too large (%zu bytes, at most %u)",
+                                 name, len, CONFIG_MAX_SIZE) < 0
+                               ? -ENOMEM
+                               : -EINVAL;
+        if (!text)
+                len = 0;
+        /* json-c would stop at a NUL and call the rest trailing garbage */
+        nul = len ? memchr(text, '\0', len) : NULL;
+        if (nul)
+                return invalid_json(d, name, text, len, (size_t)(nul - text), "NUL byte in input");
+        while (off < len && strchr(" \t\r\n", text[off]))
+                off++;
+        if (off == len)
+                return syntax_error(d, name, text, len, off, "empty input, expected a JSON object");
+
+        tok = json_tokener_new_ex(JL_MAX_DEPTH);
+        if (!tok)
+                return -ENOMEM;
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+        obj = json_tokener_parse_ex(tok, text, (int)len);
+        jerr = json_tokener_get_error(tok);
+        off = json_tokener_get_parse_end(tok);
+        if (jerr == json_tokener_continue) {
+                /* All input consumed mid-value. A NUL ends a bare number or
+                 * literal; anything else is truncated. */
+                obj = json_tokener_parse_ex(tok, "", 1);
+                jerr = json_tokener_get_error(tok);
+                off = len;
+        }
+        if (jerr != json_tokener_success)
+                return invalid_json(d, name, text, len, off, json_tokener_error_desc(jerr));
+        /* json-c accepts single quotes, NaN and raw control characters */
+        if (jl_check_syntax(text, len, &off, &msg) < 0)
+                return invalid_json(d, name, text, len, off, msg);
+        *out = TAKE_PTR(obj);
+        return 0;
+}
+
+/* ---- semantic checks ---- */
+
+struct problem {
+        size_t off, seq;
+        char *msg;
+};
+
+/* Semantic problems are collected, then reported in text order. */
+struct ctx {
+        const char *name, *text;
+        size_t len;
+        enum config_kind kind;
+        struct problem *p;
+        size_t n, cap;
+        int error; /* sticky -ENOMEM */
+};
+
+static void problem(struct ctx *c, size_t off, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+static void problem(struct ctx *c, size_t off, const char *fmt, ...) {
+        va_list ap;
+        char *msg;
+        int r;
+
+        if (c->n == c->cap) {
+                size_t nc = c->cap ? c->cap * 2 : 8;
+                struct problem *np = reallocarray(c->p, nc, sizeof(*np));
+                if (!np) {
+                        c->error = -ENOMEM;
+                        return;
+                }
+                c->p = np;
+                c->cap = nc;
+        }
+        va_start(ap, fmt);
+        r = vasprintf(&msg, fmt, ap);
+        va_end(ap);
+        if (r < 0) {
+                c->error = -ENOMEM;
+                return;
+        }
+        c->p[c->n] = (struct problem){.off = off, .seq = c->n, .msg = msg};
+        c->n++;
+}
+
+static int cmp_problem(const void *a, const void *b) {
+        const struct problem *x = a, *y = b;
+        if (x->off != y->off)
+                return x->off < y->off ? -1 : 1;
+        return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Moves the problems into `d`; returns -EINVAL if there were any. */
+static int ctx_flush(struct ctx *c, struct diags *d) {
+        int r = c->error;
+
+        if (c->n)
+                qsort(c->p, c->n, sizeof(*c->p), cmp_problem);
+        for (size_t i = 0; i < c->n; i++) {
+                unsigned line, col;
+                jl_line_col(c->text, c->len, c->p[i].off, &line, &col);
+                if (r == 0 && diags_add(d, DIAG_ERROR, "%s:%u:%u: %s", c->name, line, col,
+                                        c->p[i].msg) < 0)
+                        r = -ENOMEM;
+                free(c->p[i].msg);
+        }
+        free(c->p);
+        if (r == 0 && c->n)
+                r = -EINVAL;
+        c->p = NULL;
+        c->n = c->cap = 0;
+        return r;
+}
+
+/* Offset of the key (if want_key and there is one) or value at the path;
+ * falls back to the nearest ancestor that can be found. */
+static size_t pos_of(const struct ctx *c, const struct jl_step *steps, size_t n, bool want_key) {
+        struct jl_loc loc;
+
+        for (size_t k = n + 1; k-- > 0;)
+                if (jl_locate(c->text, c->len, steps, k, &loc) == 0)
+                        return want_key && loc.has_key && k == n ? loc.key_off : loc.value_off;
+        return 0;
+}
+
+static char *origin_at(const struct ctx *c, size_t off) {
+        unsigned line, col;
+        char *s;
+
+        jl_line_col(c->text, c->len, off, &line, &col);
+        return asprintf(&s, "%s:%u:%u", c->name, line, col) < 0 ? NULL : s;
+}
+
+/* The number as written: json-c would print 1e5 as 100000. */
+static void number_text(const struct ctx *c, size_t off, char *out, size_t size) {
+        size_t n = 0;
+
+        while (off + n < c->len && n < 32 && strchr("+-.eE0123456789", c->text[off + n]) &&
+               c->text[off + n] != '\0')
+                n++;
+        snprintf(out, size, "%.*s", (int)n, c->text + off);
+}
+
+/* "string \"yes\"", "number 3", "array"...; with bare_string a string is
+ * shown as just its quoted value. */
+static void describe(const struct ctx *c, struct json_object *v, size_t off, bool bare_string,
+                     char *out, size_t size) {
+        char s[GOT_MAX_CHARS * 6 + 16], num[40];
+
+        switch (json_object_get_type(v)) {
+        case json_type_null:
+                snprintf(out, size, "null");
+                break;
+        case json_type_boolean:
+                snprintf(out, size, "boolean %s", json_object_get_boolean(v) ? "true" : "false");
+                break;
+        case json_type_int:
+        case json_type_double:
+                number_text(c, off, num, sizeof(num));
+                snprintf(out, size, "number %s", num);
+                break;
+        case json_type_string:
+                jl_render_string(s, sizeof(s), json_object_get_string(v),
+                                 (size_t)json_object_get_string_len(v), GOT_MAX_CHARS);
+                snprintf(out, size, "%s%s", bare_string ? "" : "string ", s);
+                break;
+        case json_type_array:
+                snprintf(out, size, "array");
+                break;
+        case json_type_object:
+                snprintf(out, size, "object");
+                break;
+        }
+}
+
+/* A string's C value, or NULL if it is not a string or holds a NUL. */
+static const char *plain_string(struct json_object *v) {
+        const char *s;
+
+        if (!json_object_is_type(v, json_type_string))
+                return NULL;
+        s = json_object_get_string(v);
+        return strlen(s) == (size_t)json_object_get_string_len(v) ? s : NULL;
+}
+
+static void hint_suffix(char *out, size_t size, const char *hint) {
+        if (hint)
+                snprintf(out, size, " (did you mean \"%s\"?)", hint);
+        else
+                out[0] = '\0';
+}
+
+#define GOT_SIZE (GOT_MAX_CHARS * 6 + 64)
+
+static void check_mode(struct ctx *c, struct json_object *v, struct se_config *tmp) {
+        const struct jl_step at[] = {JL_KEY("selinux"), JL_KEY("mode")};
+        size_t off = pos_of(c, at, 2, false);
+        const char *s = plain_string(v);
+        char got[GOT_SIZE], hint[96];
+
+        if (json_object_is_type(v, json_type_null))
+                return;
+        tmp->mode = se_mode_from_string(s);
+        if (tmp->mode != SE_MODE_UNSET) {
+                tmp->mode_origin = origin_at(c, off);
+                if (!tmp->mode_origin)
+                        c->error = -ENOMEM;
+                return;
+        }
+        describe(c, v, off, true, got, sizeof(got));
+        hint_suffix(hint, sizeof(hint),
+                    hint_closest_ex(s, mode_names + 1, ELEMENTSOF(mode_names) - 1, mode_aliases,
+                                    ELEMENTSOF(mode_aliases)));
+        problem(c, off,
+                "$.selinux.mode: expected one of \"enforcing\", \"permissive\", \"disabled\", "
+                "got %s%s",
+                got, hint);
+}
+
+static void check_policy(struct ctx *c, struct json_object *v, struct se_config *tmp) {
+        const struct jl_step at[] = {JL_KEY("selinux"), JL_KEY("policy")};
+        size_t off = pos_of(c, at, 2, false);
+        const char *s = plain_string(v);
+        char got[GOT_SIZE];
+
+        if (json_object_is_type(v, json_type_null))
+                return;
+        if (s && policy_name_valid(s)) {
+                tmp->policy = strdup(s);
+                tmp->policy_origin = origin_at(c, off);
+                if (!tmp->policy || !tmp->policy_origin)
+                        c->error = -ENOMEM;
+                return;
+        }
+        describe(c, v, off, true, got, sizeof(got));
+        problem(c, off,
+                "$.selinux.policy: expected a policy name (no \"/\", not \".\" or \"..\", not "
+                "empty), got %s",
+                got);
+}
+
+static void check_audit(struct ctx *c, struct json_object *v, struct se_config *tmp) {
+        const struct jl_step at[] = {JL_KEY("selinux"), JL_KEY("auditDenials")};
+        size_t off = pos_of(c, at, 2, false);
+        const char *s = plain_string(v);
+        char got[GOT_SIZE];
+
+        if (json_object_is_type(v, json_type_null))
+                return;
+        if (json_object_is_type(v, json_type_boolean)) {
+                tmp->audit_denials = json_object_get_boolean(v) ? 1 : 0;
+                tmp->audit_origin = origin_at(c, off);
+                if (!tmp->audit_origin)
+                        c->error = -ENOMEM;
+                return;
+        }
+        describe(c, v, off, false, got, sizeof(got));
+        if (s && (strcasecmp(s, "true") == 0 || strcasecmp(s, "false") == 0))
+                problem(c, off,
+                        "$.selinux.auditDenials: expected a boolean, got %s (did you mean %s, "
+                        "without quotes?)",
+                        got, strcasecmp(s, "true") == 0 ? "true" : "false");
+        else
+                problem(c, off, "$.selinux.auditDenials: expected a boolean, got %s", got);
+}
+
+static void check_block(struct ctx *c, struct json_object *sel, struct se_config *tmp) {
+        const struct jl_step at[] = {JL_KEY("selinux")};
+        char got[GOT_SIZE], hint[96];
+
+        if (!json_object_is_type(sel, json_type_object)) {
+                size_t off = pos_of(c, at, 1, false);
+                describe(c, sel, off, false, got, sizeof(got));
+                problem(c, off, "$.selinux: expected an object, got %s", got);
+                return;
+        }
+        json_object_object_foreach(sel, key, v) {
+                if (streq(key, "mode")) {
+                        check_mode(c, v, tmp);
+                } else if (streq(key, "policy")) {
+                        check_policy(c, v, tmp);
+                } else if (streq(key, "auditDenials")) {
+                        check_audit(c, v, tmp);
+                } else {
+                        const struct jl_step kat[] = {JL_KEY("selinux"), JL_KEY(key)};
+                        _cleanup_free_ char *path = jl_path_key("$.selinux", key, strlen(key));
+                        if (!path) {
+                                c->error = -ENOMEM;
+                                return;
+                        }
+                        hint_suffix(hint, sizeof(hint),
+                                    hint_closest_ex(key, block_keys, ELEMENTSOF(block_keys),
+                                                    key_aliases, ELEMENTSOF(key_aliases)));
+                        problem(c, pos_of(c, kat, 2, true),
+                                "%s: unknown key, expected one of \"mode\", \"policy\", "
+                                "\"auditDenials\"%s",
+                                path, hint);
+                }
+        }
+}
+
+/* Checks the top level; returns the block to use, or NULL. */
+static struct json_object *check_top(struct ctx *c, struct json_object *root) {
+        static const char *const top_keys[] = {"selinux"};
+        struct json_object *sel = NULL;
+        char got[GOT_SIZE], hint[96];
+
+        if (!json_object_is_type(root, json_type_object)) {
+                size_t off = pos_of(c, NULL, 0, false);
+                describe(c, root, off, false, got, sizeof(got));
+                problem(c, off, "$: expected an object, got %s", got);
+                return NULL;
+        }
+        if (c->kind == CONFIG_KIND_BLOCK_FILE) {
+                json_object_object_foreach(root, key, v) {
+                        (void)v;
+                        if (streq(key, "selinux"))
+                                continue;
+                        const struct jl_step kat[] = {JL_KEY(key)};
+                        _cleanup_free_ char *path = jl_path_key("$", key, strlen(key));
+                        if (!path) {
+                                c->error = -ENOMEM;
+                                return NULL;
+                        }
+                        hint_suffix(hint, sizeof(hint), hint_closest(key, top_keys, 1));
+                        problem(c, pos_of(c, kat, 1, true), "%s: unknown key, expected \"selinux\"%s",
+                                path, hint);
+                }
+        }
+        json_object_object_get_ex(root, "selinux", &sel);
+        return sel;
+}
+
+struct dup_filter {
+        struct ctx *c;
+        bool top;
+};
+
+static int on_duplicate(const char *path, size_t first_off, size_t dup_off, void *userdata) {
+        struct dup_filter *f = userdata;
+        unsigned line, col;
+
+        /* at the top of an Ignition config only our own key is our business */
+        if (f->top && f->c->kind == CONFIG_KIND_IGNITION && !streq(path, "$.selinux"))
+                return 0;
+        jl_line_col(f->c->text, f->c->len, first_off, &line, &col);
+        problem(f->c, dup_off, "%s: duplicate key (first at %u:%u)", path, line, col);
+        return 0;
+}
+
+static void check_duplicates(struct ctx *c, bool has_selinux_key) {
+        const struct jl_step at[] = {JL_KEY("selinux")};
+        struct dup_filter f = {.c = c, .top = true};
+        int r;
+
+        r = jl_find_duplicates(c->text, c->len, NULL, 0, false, on_duplicate, &f);
+        if (r == 0 && has_selinux_key) {
+                f.top = false;
+                r = jl_find_duplicates(c->text, c->len, at, 1, true, on_duplicate, &f);
+        }
+        if (r == -ENOMEM)
+                c->error = r;
+}
+
+static void merge(struct se_config *cfg, struct se_config *tmp) {
+        if (tmp->mode != SE_MODE_UNSET) {
+                cfg->mode = tmp->mode;
+                free(cfg->mode_origin);
+                cfg->mode_origin = TAKE_PTR(tmp->mode_origin);
+        }
+        if (tmp->policy) {
+                free(cfg->policy);
+                free(cfg->policy_origin);
+                cfg->policy = TAKE_PTR(tmp->policy);
+                cfg->policy_origin = TAKE_PTR(tmp->policy_origin);
+        }
+        if (tmp->audit_denials >= 0) {
+                cfg->audit_denials = tmp->audit_denials;
+                free(cfg->audit_origin);
+                cfg->audit_origin = TAKE_PTR(tmp->audit_origin);
+        }
+        cfg->found = true;
+}
+
+int config_parse(const char *name, const char *text, size_t len, enum config_kind kind,
+                 struct se_config *cfg, bool *found, struct diags *d) {
+        _cleanup_(json_putp) struct json_object *root = NULL;
+        struct ctx c = {.name = name, .text = text, .len = len, .kind = kind};
+        struct json_object *sel;
+        struct se_config tmp;
+        bool has_key, block;
+        int r;
+
+        if (found)
+                *found = false;
+        r = config_parse_json(name, text, len, &root, d);
+        if (r < 0)
+                return r;
+
+        se_config_init(&tmp);
+        sel = check_top(&c, root);
+        has_key = json_object_is_type(root, json_type_object) &&
+                  json_object_object_get_ex(root, "selinux", NULL);
+        /* "selinux": null is an unset block, as null is for every key */
+        block = sel && !json_object_is_type(sel, json_type_null);
+        if (block)
+                check_block(&c, sel, &tmp);
+        check_duplicates(&c, has_key);
+        r = ctx_flush(&c, d);
+        if (found)
+                *found = block;
+        if (r == 0 && block)
+                merge(cfg, &tmp);
+        se_config_free(&tmp);
+        return r;
+}
+
+int config_parse_fd(int fd, const char *name, enum config_kind kind, struct se_config *cfg,
+                    bool *found, struct diags *d) {
+        _cleanup_free_ char *buf = NULL;
+        size_t len;
+        int r;
+
+        if (found)
+                *found = false;
+        r = config_read_fd(fd, CONFIG_MAX_SIZE, &buf, &len);
+        if (r == -EFBIG)
+                return diags_add(d, DIAG_ERROR, "%s: input is too large (more than %u bytes)",
+                                 name, CONFIG_MAX_SIZE) < 0
+                               ? -ENOMEM
+                               : -EINVAL;
+        if (r < 0)
+                return r;
+        return config_parse(name, buf, len, kind, cfg, found, d);
+}

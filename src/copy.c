@@ -1,0 +1,492 @@
+/* SPDX-License-Identifier: MIT */
+#include "copy.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/fs.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "util.h"
+
+#define COPY_CHUNK (128u * 1024)
+
+struct hardlink {
+        dev_t dev;
+        ino_t ino;
+        char *relpath; /* of the first copy, relative to the destination top */
+};
+
+struct copy_ctx {
+        int dst_topfd;
+        /* Path of the entry being copied, relative to the destination top;
+         * hard links are made against it, and it is one buffer for the whole
+         * walk rather than an allocation per entry. */
+        char relpath[PATH_MAX];
+        size_t rellen;
+        struct hardlink *links;
+        size_t n_links, allocated_links;
+        /* Reused across entries, grown on demand. */
+        char *names, *value, *data;
+        size_t names_size, value_size;
+        /* Set once a filesystem has said no, so we stop asking per file. */
+        bool no_reflink, no_copy_range;
+        struct copy_stats *st;
+};
+
+/* Where xattrs live: an fd where we have one, else a path through the
+ * parent's fd for symlinks and special files, which cannot be opened. */
+struct xtarget {
+        int fd;
+        char path[PATH_MAX + 32];
+};
+
+static void xtarget_fd(struct xtarget *t, int fd) { t->fd = fd; }
+
+static int xtarget_at(struct xtarget *t, int dirfd, const char *name) {
+        t->fd = -1;
+        int n = snprintf(t->path, sizeof(t->path), "/proc/self/fd/%d/%s", dirfd, name);
+        return n < 0 || (size_t)n >= sizeof(t->path) ? -ENAMETOOLONG : 0;
+}
+
+static ssize_t x_list(const struct xtarget *t, char *buf, size_t size) {
+        return t->fd >= 0 ? flistxattr(t->fd, buf, size) : llistxattr(t->path, buf, size);
+}
+
+static ssize_t x_get(const struct xtarget *t, const char *name, void *buf, size_t size) {
+        return t->fd >= 0 ? fgetxattr(t->fd, name, buf, size)
+                          : lgetxattr(t->path, name, buf, size);
+}
+
+static int x_set(const struct xtarget *t, const char *name, const void *val, size_t size) {
+        int r = t->fd >= 0 ? fsetxattr(t->fd, name, val, size, 0)
+                           : lsetxattr(t->path, name, val, size, 0);
+        return r < 0 ? negerrno() : 0;
+}
+
+static int grow(char **buf, size_t *size, size_t want) {
+        if (want <= *size && *buf)
+                return 0;
+        char *p = realloc(*buf, want ? want : 1);
+        if (!p)
+                return -ENOMEM;
+        *buf = p;
+        *size = want ? want : 1;
+        return 0;
+}
+
+/* Calls list/get with the shared buffer, growing it on ERANGE (the value
+ * may change between the size query and the read). */
+static ssize_t list_names(struct copy_ctx *c, const struct xtarget *t) {
+        /* A zero size would turn the call into a size query. */
+        if (grow(&c->names, &c->names_size, 1024) < 0)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t n = x_list(t, c->names, c->names_size);
+                if (n >= 0 || errno != ERANGE)
+                        return n < 0 ? negerrno() : n;
+                n = x_list(t, NULL, 0);
+                if (n < 0)
+                        return negerrno();
+                if (grow(&c->names, &c->names_size, (size_t)n + 256) < 0)
+                        return -ENOMEM;
+        }
+}
+
+static ssize_t get_value(struct copy_ctx *c, const struct xtarget *t, const char *name) {
+        if (grow(&c->value, &c->value_size, 1024) < 0)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t n = x_get(t, name, c->value, c->value_size);
+                if (n >= 0 || errno != ERANGE)
+                        return n < 0 ? negerrno() : n;
+                n = x_get(t, name, NULL, 0);
+                if (n < 0)
+                        return negerrno();
+                if (grow(&c->value, &c->value_size, (size_t)n + 256) < 0)
+                        return -ENOMEM;
+        }
+}
+
+static int copy_xattrs(struct copy_ctx *c, const struct xtarget *src, const struct xtarget *dst) {
+        ssize_t len = list_names(c, src);
+        if (len == -ENOTSUP || len == -EOPNOTSUPP)
+                return 0; /* a source without xattr support has none to copy */
+        if (len < 0)
+                return (int)len;
+
+        for (const char *n = c->names; n < c->names + len; n += strlen(n) + 1) {
+                ssize_t vlen = get_value(c, src, n);
+                if (vlen == -ENODATA)
+                        continue; /* removed since the listing */
+                if (vlen < 0)
+                        return (int)vlen;
+                int r = x_set(dst, n, c->value, (size_t)vlen);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Owner, mode, xattrs and times, in an order where no step undoes another:
+ * chown clears setuid/setgid and security.capability, so mode and xattrs
+ * follow it; every change bumps nothing but ctime, so times go last. */
+static int apply_meta(struct copy_ctx *c, const struct xtarget *src, int dstdirfd,
+                      const char *name, int dstfd, const struct stat *st) {
+        struct xtarget dst;
+        int r;
+
+        if (dstfd >= 0)
+                xtarget_fd(&dst, dstfd);
+        else if ((r = xtarget_at(&dst, dstdirfd, name)) < 0)
+                return r;
+
+        r = dstfd >= 0 ? fchown(dstfd, st->st_uid, st->st_gid)
+                       : fchownat(dstdirfd, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW);
+        if (r < 0)
+                return negerrno();
+        if (!S_ISLNK(st->st_mode)) {
+                /* fchmodat() follows, but `name` is a special file we just
+                 * created in our own fresh tree. */
+                r = dstfd >= 0 ? fchmod(dstfd, st->st_mode & 07777)
+                               : fchmodat(dstdirfd, name, st->st_mode & 07777, 0);
+                if (r < 0)
+                        return negerrno();
+        }
+        r = copy_xattrs(c, src, &dst);
+        if (r < 0)
+                return r;
+
+        const struct timespec ts[2] = {st->st_atim, st->st_mtim};
+        r = dstfd >= 0 ? futimens(dstfd, ts) : utimensat(dstdirfd, name, ts, AT_SYMLINK_NOFOLLOW);
+        return r < 0 ? negerrno() : 0;
+}
+
+static int rw_loop(struct copy_ctx *c, int sfd, int dfd) {
+        if (!c->data && !(c->data = malloc(COPY_CHUNK)))
+                return -ENOMEM;
+        for (;;) {
+                ssize_t n = read(sfd, c->data, COPY_CHUNK);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return negerrno();
+                if (n == 0)
+                        return 0;
+                int r = write_all(dfd, c->data, (size_t)n);
+                if (r < 0)
+                        return r;
+        }
+}
+
+static bool unsupported(int err) {
+        return err == EXDEV || err == EINVAL || err == ENOSYS || err == EOPNOTSUPP ||
+               err == ENOTTY || err == EBADF;
+}
+
+static int copy_data(struct copy_ctx *c, int sfd, int dfd) {
+        if (!c->no_reflink) {
+                if (ioctl(dfd, FICLONE, sfd) == 0)
+                        return 0;
+                if (!unsupported(errno))
+                        return negerrno();
+                c->no_reflink = true;
+        }
+        if (!c->no_copy_range) {
+                bool copied = false;
+                for (;;) {
+                        ssize_t n = copy_file_range(sfd, NULL, dfd, NULL, SSIZE_MAX & ~0xfffL, 0);
+                        if (n == 0)
+                                return 0;
+                        if (n > 0) {
+                                copied = true;
+                                continue;
+                        }
+                        if (errno == EINTR)
+                                continue;
+                        /* Once data has moved the offsets are shared with
+                         * the fallback, but a mid-file failure is real. */
+                        if (copied || !unsupported(errno))
+                                return negerrno();
+                        c->no_copy_range = true;
+                        break;
+                }
+        }
+        return rw_loop(c, sfd, dfd);
+}
+
+static const struct hardlink *find_link(const struct copy_ctx *c, const struct stat *st) {
+        for (size_t i = 0; i < c->n_links; i++)
+                if (c->links[i].dev == st->st_dev && c->links[i].ino == st->st_ino)
+                        return &c->links[i];
+        return NULL;
+}
+
+static int remember_link(struct copy_ctx *c, const struct stat *st) {
+        if (c->n_links == c->allocated_links) {
+                size_t n = c->allocated_links ? c->allocated_links * 2 : 16;
+                struct hardlink *p = realloc(c->links, n * sizeof(*p));
+                if (!p)
+                        return -ENOMEM;
+                c->links = p;
+                c->allocated_links = n;
+        }
+        char *rel = strdup(c->relpath);
+        if (!rel)
+                return -ENOMEM;
+        c->links[c->n_links++] = (struct hardlink){st->st_dev, st->st_ino, rel};
+        return 0;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b) {
+        return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+               (a->st_mode & S_IFMT) == (b->st_mode & S_IFMT);
+}
+
+/* Opens a source entry we have already lstat'ed, refusing it if it was
+ * swapped for something else in between. */
+static int open_src(int dirfd, const char *name, int flags, const struct stat *st) {
+        struct stat now;
+        _cleanup_close_ int fd = openat(dirfd, name, flags | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return negerrno();
+        if (fstat(fd, &now) < 0)
+                return negerrno();
+        if (!same_file(st, &now))
+                return -ESTALE;
+        return TAKE_FD(fd);
+}
+
+static int copy_reg(struct copy_ctx *c, int sdir, int ddir, const char *name,
+                    const struct stat *st) {
+        struct xtarget src;
+        int r;
+
+        _cleanup_close_ int sfd = open_src(sdir, name, O_RDONLY | O_NONBLOCK, st);
+        if (sfd < 0)
+                return sfd;
+        _cleanup_close_ int dfd =
+                openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (dfd < 0)
+                return negerrno();
+        r = copy_data(c, sfd, dfd);
+        if (r < 0)
+                return r;
+        xtarget_fd(&src, sfd);
+        r = apply_meta(c, &src, ddir, name, dfd, st);
+        if (r < 0)
+                return r;
+        c->st->files++;
+        c->st->bytes += (uint64_t)st->st_size;
+        return 0;
+}
+
+static int copy_symlink(struct copy_ctx *c, int sdir, int ddir, const char *name,
+                        const struct stat *st) {
+        char target[PATH_MAX];
+        struct xtarget src;
+        int r;
+
+        ssize_t n = readlinkat(sdir, name, target, sizeof(target));
+        if (n < 0)
+                return negerrno();
+        if ((size_t)n >= sizeof(target))
+                return -ENAMETOOLONG;
+        target[n] = '\0';
+        if (symlinkat(target, ddir, name) < 0)
+                return negerrno();
+        if ((r = xtarget_at(&src, sdir, name)) < 0)
+                return r;
+        r = apply_meta(c, &src, ddir, name, -1, st);
+        if (r < 0)
+                return r;
+        c->st->symlinks++;
+        return 0;
+}
+
+static int copy_special(struct copy_ctx *c, int sdir, int ddir, const char *name,
+                        const struct stat *st) {
+        struct xtarget src;
+        int r;
+
+        if (mknodat(ddir, name, (st->st_mode & S_IFMT) | 0600, st->st_rdev) < 0)
+                return negerrno();
+        if ((r = xtarget_at(&src, sdir, name)) < 0)
+                return r;
+        r = apply_meta(c, &src, ddir, name, -1, st);
+        if (r < 0)
+                return r;
+        c->st->files++;
+        return 0;
+}
+
+static int copy_dir_contents(struct copy_ctx *c, int sfd, int dfd);
+
+static int copy_subdir(struct copy_ctx *c, int sdir, int ddir, const char *name,
+                       const struct stat *st) {
+        struct xtarget src;
+        int r;
+
+        _cleanup_close_ int sfd = open_src(sdir, name, O_RDONLY | O_DIRECTORY, st);
+        if (sfd < 0)
+                return sfd;
+        if (mkdirat(ddir, name, 0700) < 0)
+                return negerrno();
+        _cleanup_close_ int dfd = openat(ddir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd < 0)
+                return negerrno();
+        r = copy_dir_contents(c, sfd, dfd);
+        if (r < 0)
+                return r;
+        /* After the children, whose creation moved the directory's mtime. */
+        xtarget_fd(&src, sfd);
+        r = apply_meta(c, &src, ddir, name, dfd, st);
+        if (r < 0)
+                return r;
+        c->st->dirs++;
+        return 0;
+}
+
+static int push_name(struct copy_ctx *c, const char *name, size_t *saved) {
+        size_t len = strlen(name), sep = c->rellen ? 1 : 0;
+
+        if (c->rellen + sep + len >= sizeof(c->relpath))
+                return -ENAMETOOLONG;
+        *saved = c->rellen;
+        if (sep)
+                c->relpath[c->rellen++] = '/';
+        memcpy(c->relpath + c->rellen, name, len + 1);
+        c->rellen += len;
+        return 0;
+}
+
+static void pop_name(struct copy_ctx *c, size_t saved) {
+        c->rellen = saved;
+        c->relpath[saved] = '\0';
+}
+
+static int copy_nondir(struct copy_ctx *c, int sdir, int ddir, const char *name,
+                       const struct stat *st) {
+        bool linked = st->st_nlink > 1;
+        int r;
+
+        if (linked) {
+                const struct hardlink *first = find_link(c, st);
+                if (first) {
+                        if (linkat(c->dst_topfd, first->relpath, ddir, name, 0) < 0)
+                                return negerrno();
+                        c->st->hardlinks++;
+                        return 0;
+                }
+        }
+        if (S_ISREG(st->st_mode))
+                r = copy_reg(c, sdir, ddir, name, st);
+        else if (S_ISLNK(st->st_mode))
+                r = copy_symlink(c, sdir, ddir, name, st);
+        else
+                r = copy_special(c, sdir, ddir, name, st);
+        if (r < 0)
+                return r;
+        return linked ? remember_link(c, st) : 0;
+}
+
+static int copy_entry(struct copy_ctx *c, int sdir, int ddir, const char *name) {
+        struct stat st;
+        size_t saved;
+        int r;
+
+        if (fstatat(sdir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return negerrno();
+        r = push_name(c, name, &saved);
+        if (r < 0)
+                return r;
+        r = S_ISDIR(st.st_mode) ? copy_subdir(c, sdir, ddir, name, &st)
+                                : copy_nondir(c, sdir, ddir, name, &st);
+        pop_name(c, saved);
+        return r;
+}
+
+static int copy_dir_contents(struct copy_ctx *c, int sfd, int dfd) {
+        struct dirent *de;
+        int r = 0;
+
+        /* readdir needs an fd of its own: closedir() closes it. */
+        int rfd = fcntl(sfd, F_DUPFD_CLOEXEC, 3);
+        if (rfd < 0)
+                return negerrno();
+        DIR *d = fdopendir(rfd);
+        if (!d) {
+                r = negerrno();
+                close(rfd);
+                return r;
+        }
+        rewinddir(d);
+        while ((errno = 0, de = readdir(d))) {
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                r = copy_entry(c, sfd, dfd, de->d_name);
+                if (r < 0)
+                        break;
+        }
+        if (r == 0 && errno)
+                r = negerrno();
+        closedir(d);
+        return r;
+}
+
+static void ctx_done(struct copy_ctx *c) {
+        for (size_t i = 0; i < c->n_links; i++)
+                free(c->links[i].relpath);
+        free(c->links);
+        free(c->names);
+        free(c->value);
+        free(c->data);
+}
+
+int copy_tree(int src_dirfd, int dst_parentfd, const char *dst_name, struct copy_stats *stats) {
+        struct copy_stats dummy;
+        struct xtarget src;
+        struct stat st;
+        int r;
+
+        /* src_dirfd may well be O_PATH; reading entries needs a real open. */
+        _cleanup_close_ int sfd = openat(src_dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (sfd < 0)
+                return negerrno();
+        if (fstat(sfd, &st) < 0)
+                return negerrno();
+        if (mkdirat(dst_parentfd, dst_name, 0700) < 0)
+                return negerrno();
+        _cleanup_close_ int dfd =
+                openat(dst_parentfd, dst_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd < 0)
+                return negerrno();
+
+        struct copy_ctx *c = calloc(1, sizeof(*c));
+        if (!c)
+                return -ENOMEM;
+        c->dst_topfd = dfd;
+        c->st = stats ? stats : &dummy;
+        *c->st = (struct copy_stats){0};
+
+        r = copy_dir_contents(c, sfd, dfd);
+        if (r == 0) {
+                xtarget_fd(&src, sfd);
+                r = apply_meta(c, &src, dst_parentfd, dst_name, dfd, &st);
+        }
+        if (r == 0)
+                c->st->dirs++;
+        ctx_done(c);
+        free(c);
+        return r;
+}

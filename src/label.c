@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: MIT */
+#include "label.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <selinux/label.h>
+#include <selinux/selinux.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "util.h"
+
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+
+#define XATTR_SELINUX "security.selinux"
+
+struct labeler {
+        struct selabel_handle *h;
+};
+
+/* Every file libselinux opens beside SELABEL_OPT_PATH (3.4: the base, its
+ * .homedirs and .local companions, each maybe compiled, and the two
+ * substitution files). */
+static const char *const fc_files[] = {
+        "file_contexts",          "file_contexts.bin",       "file_contexts.homedirs",
+        "file_contexts.homedirs.bin", "file_contexts.local", "file_contexts.local.bin",
+        "file_contexts.subs_dist", "file_contexts.subs",
+};
+
+/* contexts/files, reached from the policy directory without leaving it: an
+ * absolute or escaping link there would make libselinux read the host's. */
+static int open_files_dir(int policy_dirfd) {
+        struct open_how how = {
+                .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+                .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
+        };
+        long fd;
+
+        do
+                fd = syscall(SYS_openat2, policy_dirfd, "contexts/files", &how, sizeof(how));
+        while (fd < 0 && (errno == EAGAIN || errno == EINTR));
+        return fd < 0 ? negerrno() : (int)fd;
+}
+
+/* libselinux opens these by name, following links; we cannot make it
+ * resolve them in the root, so a link among them is refused outright. */
+static int check_no_links(int filesfd) {
+        struct stat st;
+
+        for (size_t i = 0; i < ELEMENTSOF(fc_files); i++) {
+                if (fstatat(filesfd, fc_files[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                        if (errno == ENOENT)
+                                continue;
+                        return negerrno();
+                }
+                if (!S_ISREG(st.st_mode)) {
+                        log_error("contexts/files/%s is not a regular file", fc_files[i]);
+                        return S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
+                }
+        }
+        return 0;
+}
+
+int labeler_open(int policy_dirfd, struct labeler **out) {
+        char path[64];
+        int r;
+
+        _cleanup_close_ int filesfd = open_files_dir(policy_dirfd);
+        if (filesfd < 0)
+                return filesfd;
+        r = check_no_links(filesfd);
+        if (r < 0)
+                return r;
+
+        snprintf(path, sizeof(path), "/proc/self/fd/%d/file_contexts", filesfd);
+        /* No validation: that asks the running kernel's policy, and the
+         * initramfs kernel has none loaded (or a different one). */
+        const struct selinux_opt opts[] = {
+                {SELABEL_OPT_PATH, path},
+                {SELABEL_OPT_VALIDATE, NULL},
+        };
+        struct labeler *l = calloc(1, sizeof(*l));
+        if (!l)
+                return -ENOMEM;
+        l->h = selabel_open(SELABEL_CTX_FILE, opts, ELEMENTSOF(opts));
+        if (!l->h) {
+                r = negerrno();
+                free(l);
+                return r;
+        }
+        *out = l;
+        return 0;
+}
+
+void labeler_free(struct labeler *l) {
+        if (!l)
+                return;
+        selabel_close(l->h);
+        free(l);
+}
+
+int label_lookup(struct labeler *l, const char *path, mode_t mode, char **con) {
+        char *c = NULL;
+
+        /* Also -ENOENT for "<<none>>": such paths are to be left alone. */
+        if (selabel_lookup_raw(l->h, &c, path, (int)(mode & S_IFMT)) < 0)
+                return negerrno();
+        *con = c;
+        return 0;
+}
+
+static bool label_is(const char *cur, ssize_t n, const char *want) {
+        /* Tools differ on storing the trailing NUL; both mean the same. */
+        if (n > 0 && cur[n - 1] == '\0')
+                n--;
+        return (size_t)n == strlen(want) && memcmp(cur, want, (size_t)n) == 0;
+}
+
+/* Labels `name` in dirfd, of file type `mode`, for in-target `path`. */
+static int set_label(struct labeler *l, int dirfd, const char *name, const char *path,
+                     mode_t mode) {
+        char proc[PATH_MAX + 32], cur[1024];
+        _cleanup_free_ char *con = NULL;
+        int r;
+
+        r = label_lookup(l, path, mode, &con);
+        if (r == -ENOENT) {
+                log_debug("%s: no context in file_contexts, left as is", path);
+                return 0;
+        }
+        if (r < 0)
+                return r;
+
+        /* The l*xattr calls through the directory's fd: the entry itself is
+         * labelled, a symlink included, wherever it points. */
+        int n = snprintf(proc, sizeof(proc), "/proc/self/fd/%d/%s", dirfd, name);
+        if (n < 0 || (size_t)n >= sizeof(proc))
+                return -ENAMETOOLONG;
+
+        ssize_t len = lgetxattr(proc, XATTR_SELINUX, cur, sizeof(cur));
+        if (len < 0 && errno != ENODATA && errno != ERANGE)
+                return negerrno();
+        if (len >= 0 && label_is(cur, len, con))
+                return 0;
+        if (lsetxattr(proc, XATTR_SELINUX, con, strlen(con) + 1, 0) < 0)
+                return negerrno();
+        log_debug("%s: labelled %s", path, con);
+        return 0;
+}
+
+int label_entry(struct labeler *l, int dirfd, const char *name, const char *path) {
+        struct stat st;
+
+        if (strchr(name, '/'))
+                return -EINVAL;
+        if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return negerrno();
+        return set_label(l, dirfd, name, path, st.st_mode);
+}
+
+struct walk {
+        struct labeler *l;
+        /* In-target path of the entry being labelled, one buffer for the
+         * whole walk. */
+        char path[PATH_MAX];
+        size_t len;
+};
+
+static mode_t dtype_to_mode(unsigned char t) {
+        switch (t) {
+        case DT_REG: return S_IFREG;
+        case DT_DIR: return S_IFDIR;
+        case DT_LNK: return S_IFLNK;
+        case DT_FIFO: return S_IFIFO;
+        case DT_CHR: return S_IFCHR;
+        case DT_BLK: return S_IFBLK;
+        case DT_SOCK: return S_IFSOCK;
+        default: return 0;
+        }
+}
+
+static int walk_push(struct walk *w, const char *name, size_t *saved) {
+        size_t len = strlen(name);
+        bool sep = !(w->len == 1 && w->path[0] == '/');
+
+        if (w->len + sep + len >= sizeof(w->path))
+                return -ENAMETOOLONG;
+        *saved = w->len;
+        if (sep)
+                w->path[w->len++] = '/';
+        memcpy(w->path + w->len, name, len + 1);
+        w->len += len;
+        return 0;
+}
+
+static void walk_pop(struct walk *w, size_t saved) {
+        w->len = saved;
+        w->path[saved] = '\0';
+}
+
+static int walk_dir(struct walk *w, int fd);
+
+static int walk_child(struct walk *w, int dirfd, const char *name, unsigned char dtype) {
+        mode_t mode = dtype_to_mode(dtype);
+        struct stat st;
+        int r;
+
+        /* d_type saves a stat per entry; only some filesystems lack it. */
+        if (!mode) {
+                if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                        return negerrno();
+                mode = st.st_mode & S_IFMT;
+        }
+        r = set_label(w->l, dirfd, name, w->path, mode);
+        if (r < 0 || !S_ISDIR(mode))
+                return r;
+
+        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return negerrno();
+        return walk_dir(w, fd);
+}
+
+static int walk_dir(struct walk *w, int fd) {
+        struct dirent *de;
+        size_t saved;
+        int r = 0;
+
+        int rfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (rfd < 0)
+                return negerrno();
+        DIR *d = fdopendir(rfd);
+        if (!d) {
+                r = negerrno();
+                close(rfd);
+                return r;
+        }
+        while ((errno = 0, de = readdir(d))) {
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                r = walk_push(w, de->d_name, &saved);
+                if (r < 0)
+                        break;
+                r = walk_child(w, fd, de->d_name, de->d_type);
+                walk_pop(w, saved);
+                if (r < 0)
+                        break;
+        }
+        if (r == 0 && errno)
+                r = negerrno();
+        closedir(d);
+        return r;
+}
+
+int label_tree(struct labeler *l, int dirfd, const char *name, const char *path) {
+        struct walk *w;
+        struct stat st;
+        int r;
+
+        if (strchr(name, '/') || path[0] != '/')
+                return -EINVAL;
+        if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return negerrno();
+
+        w = malloc(sizeof(*w));
+        if (!w)
+                return -ENOMEM;
+        w->l = l;
+        w->len = strlen(path);
+        /* "/etc/selinux/mcs/" and "/etc/selinux/mcs" are the same place. */
+        while (w->len > 1 && path[w->len - 1] == '/')
+                w->len--;
+        if (w->len >= sizeof(w->path)) {
+                free(w);
+                return -ENAMETOOLONG;
+        }
+        memcpy(w->path, path, w->len);
+        w->path[w->len] = '\0';
+
+        r = walk_child(w, dirfd, name, IFTODT(st.st_mode));
+        free(w);
+        return r;
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+#include "load.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <selinux/selinux.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include "fsutil.h"
+#include "log.h"
+#include "root.h"
+#include "util.h"
+
+#define SELINUXFS "/sys/fs/selinux"
+#define SELINUX_MAGIC 0xf97cff8c
+#define POLICY_MAX_SIZE (256u * 1024 * 1024)
+
+/* selinuxfs exists only when SELinux is the kernel's active LSM (Debian's
+ * kernel needs security=selinux); without it nothing can be loaded. */
+static int mount_selinuxfs(void) {
+        struct statfs sfs;
+
+        if (statfs(SELINUXFS, &sfs) == 0 && (unsigned long)sfs.f_type == SELINUX_MAGIC)
+                goto done;
+        if (access(SELINUXFS, F_OK) < 0)
+                return -ENODEV;
+        if (mount("selinuxfs", SELINUXFS, "selinuxfs", MS_NOSUID | MS_NOEXEC, NULL) < 0)
+                return negerrno();
+done:
+        set_selinuxmnt(SELINUXFS);
+        return 0;
+}
+
+/* The newest policy.N the kernel accepts, read through the root. */
+static int read_policy(int rootfd, const char *type, char **buf, size_t *len, char **name) {
+        _cleanup_free_ char *dir = NULL;
+        int kmax = security_policyvers(), best = -1, r;
+
+        if (asprintf(&dir, "/etc/selinux/%s/policy", type) < 0)
+                return -ENOMEM;
+        r = root_open_in(rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (r < 0)
+                return r;
+        DIR *dp = fdopendir(r);
+        if (!dp) {
+                close(r);
+                return negerrno();
+        }
+        for (struct dirent *e; (e = readdir(dp));) {
+                char *end;
+                if (strncmp(e->d_name, "policy.", 7) != 0)
+                        continue;
+                long v = strtol(e->d_name + 7, &end, 10);
+                if (*end == 0 && end != e->d_name + 7 && v > best && (kmax < 0 || v <= kmax))
+                        best = (int)v;
+        }
+        closedir(dp);
+        if (best < 0)
+                return -ENOENT;
+        if (asprintf(name, "%s/policy.%d", dir, best) < 0)
+                return -ENOMEM;
+        _cleanup_close_ int fd = root_open_in(rootfd, *name, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return fd;
+        return read_full_fd(fd, POLICY_MAX_SIZE, buf, len);
+}
+
+static int fail(const struct plan *p, const char *what, int err) {
+        if (p->boot_mode == SE_MODE_ENFORCING) {
+                log_error("SELinux enforcing was requested (%s), but %s: %s. "
+                          "The boot stops here rather than run unprotected. To boot around it, add "
+                          "enforcing=0 (permissive for this boot) or selinux=0 to the kernel command line.",
+                          p->boot_mode_reason, what, strerror(-err));
+                return err;
+        }
+        log_warning("SELinux permissive was requested (%s), but %s: %s; continuing without a policy",
+                    p->boot_mode_reason, what, strerror(-err));
+        return 0;
+}
+
+int load_policy_for_boot(int rootfd, const char *root_display, const struct plan *p) {
+        _cleanup_free_ char *buf = NULL, *name = NULL;
+        bool enforce = p->boot_mode == SE_MODE_ENFORCING;
+        size_t len;
+        int r;
+
+        if (p->boot_mode == SE_MODE_DISABLED) {
+                log_info("this boot: disabled (%s); no policy loaded", p->boot_mode_reason);
+                return 0;
+        }
+        r = mount_selinuxfs();
+        if (r < 0)
+                return fail(p, "SELinux is not active in the kernel (no selinuxfs; Debian kernels need security=selinux)", r);
+        r = read_policy(rootfd, p->type, &buf, &len, &name);
+        if (r < 0)
+                return fail(p, "the policy could not be read from the target", r);
+        /* Set the mode first so the policy never runs a moment in the wrong one. */
+        if (security_setenforce(enforce) < 0)
+                return fail(p, "the kernel refused the mode", negerrno());
+        if (security_load_policy(buf, len) < 0)
+                return fail(p, "the kernel refused the policy", negerrno());
+        r = security_getenforce();
+        if (r != enforce)
+                return fail(p, "the kernel did not keep the mode", r < 0 ? r : -EPERM);
+        log_info("loaded %s%s, %s (%s)", root_display, name, enforce ? "enforcing" : "permissive",
+                 p->boot_mode_reason);
+        return 0;
+}

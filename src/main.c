@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/* The command line: argument handling only; the work is in sources → config
+ * → plan → apply → load. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apply.h"
+#include "cmdline.h"
+#include "config.h"
+#include "diag.h"
+#include "fsutil.h"
+#include "load.h"
+#include "log.h"
+#include "plan.h"
+#include "root.h"
+#include "sources.h"
+#include "util.h"
+#include "validate.h"
+
+enum exit_code {
+        EXIT_OK = 0,
+        EXIT_INVALID = 1, /* the configuration is invalid or cannot be honoured */
+        EXIT_USAGE = 2,
+        EXIT_APPLY = 3, /* the target could not be read or changed */
+        EXIT_LOAD = 4,  /* the policy could not be loaded in the mode asked */
+};
+
+struct opts {
+        const char *root, *cmdline, *source_root, *platform;
+        const char **configs;
+        size_t n_configs;
+        bool no_load;
+};
+
+static void usage(FILE *f) {
+        fputs("Usage: ignition-selinux apply [OPTIONS]\n"
+              "       ignition-selinux plan [OPTIONS]\n"
+              "       ignition-selinux validate FILE...\n"
+              "\n"
+              "Apply the `selinux` block of the Ignition configuration to the target root:\n"
+              "a writable, labelled policy store, a real /etc/selinux/config, and the\n"
+              "policy loaded in the requested mode before switch-root.\n"
+              "\n"
+              "Options for apply and plan:\n"
+              "  --root DIR         target root (default /sysroot)\n"
+              "  --config FILE      read the block from FILE instead of the raw Ignition\n"
+              "                     sources (repeatable; later wins key by key)\n"
+              "  --cmdline FILE     kernel command line (default /proc/cmdline)\n"
+              "  --source-root DIR  prefix of the raw Ignition sources (default /)\n"
+              "  --platform NAME    platform for base.platform.d (default: ignition.platform.id=)\n"
+              "  --no-load          do not load the policy\n"
+              "  -v, --verbose      more messages\n"
+              "  -q, --quiet        errors only\n"
+              "  -h, --help         this help\n"
+              "      --version      version\n"
+              "\n"
+              "Exit status: 0 done, 1 invalid configuration, 2 usage, 3 target not\n"
+              "changed as asked, 4 policy not loaded as asked. See ignition-selinux(8).\n",
+              f);
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o) {
+        enum { OPT_ROOT = 0x100, OPT_CONFIG, OPT_CMDLINE, OPT_SOURCE_ROOT, OPT_PLATFORM, OPT_NO_LOAD, OPT_VERSION };
+        static const struct option longopts[] = {
+                {"root", required_argument, NULL, OPT_ROOT},
+                {"config", required_argument, NULL, OPT_CONFIG},
+                {"cmdline", required_argument, NULL, OPT_CMDLINE},
+                {"source-root", required_argument, NULL, OPT_SOURCE_ROOT},
+                {"platform", required_argument, NULL, OPT_PLATFORM},
+                {"no-load", no_argument, NULL, OPT_NO_LOAD},
+                {"verbose", no_argument, NULL, 'v'},
+                {"quiet", no_argument, NULL, 'q'},
+                {"help", no_argument, NULL, 'h'},
+                {"version", no_argument, NULL, OPT_VERSION},
+                {0},
+        };
+        int c;
+
+        o->root = "/sysroot";
+        o->cmdline = "/proc/cmdline";
+        o->source_root = "/";
+        while ((c = getopt_long(argc, argv, "vqh", longopts, NULL)) >= 0) {
+                switch (c) {
+                case OPT_ROOT: o->root = optarg; break;
+                case OPT_CMDLINE: o->cmdline = optarg; break;
+                case OPT_SOURCE_ROOT: o->source_root = optarg; break;
+                case OPT_PLATFORM: o->platform = optarg; break;
+                case OPT_NO_LOAD: o->no_load = true; break;
+                case 'v': log_set_level(LOG_LVL_DEBUG); break;
+                case 'q': log_set_level(LOG_LVL_ERR); break;
+                case 'h': usage(stdout); exit(EXIT_OK);
+                case OPT_VERSION: puts("ignition-selinux " VERSION); exit(EXIT_OK);
+                case OPT_CONFIG: {
+                        const char **n = realloc(o->configs, (o->n_configs + 1) * sizeof(*n));
+                        if (!n)
+                                return -ENOMEM;
+                        o->configs = n;
+                        o->configs[o->n_configs++] = optarg;
+                        break;
+                }
+                default: return -EINVAL;
+                }
+        }
+        if (optind != argc) {
+                log_error("unexpected argument: %s", argv[optind]);
+                return -EINVAL;
+        }
+        return 0;
+}
+
+static int read_cmdline(const char *path, struct kcmdline *k, struct diags *d) {
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+        if (fd < 0)
+                return log_errno(negerrno(), "Failed to read the kernel command line %s", path);
+        int r = read_full_fd(fd, 1 << 20, &text, &len);
+        if (r < 0)
+                return log_errno(r, "Failed to read the kernel command line %s", path);
+        return kcmdline_parse(path, text, k, d);
+}
+
+/* The test suite stops `apply` after N steps to reach every intermediate state. */
+static size_t max_steps_from_env(void) {
+        const char *e = getenv("IGNITION_SELINUX_MAX_STEPS");
+        return e && *e ? (size_t)strtoull(e, NULL, 10) : SIZE_MAX;
+}
+
+static int run(bool do_apply, int argc, char **argv) {
+        struct opts o = {0};
+        struct kcmdline k;
+        struct se_config cfg;
+        struct diags d = {0};
+        struct plan p = {0};
+        int r, ret = EXIT_OK;
+
+        kcmdline_init(&k);
+        se_config_init(&cfg);
+        r = parse_opts(argc, argv, &o);
+        if (r < 0) {
+                usage(stderr);
+                free(o.configs);
+                return EXIT_USAGE;
+        }
+        _cleanup_close_ int rootfd = root_open(o.root);
+        if (rootfd < 0) {
+                log_errno(rootfd, "Failed to open the target root %s", o.root);
+                ret = EXIT_APPLY;
+                goto out;
+        }
+        const char *display = streq(o.root, "/") ? "" : o.root;
+        r = read_cmdline(o.cmdline, &k, &d);
+        if (r < 0) {
+                ret = EXIT_APPLY;
+                goto out;
+        }
+        struct source_opts so = {
+                .source_root = o.source_root,
+                .configs = o.configs,
+                .n_configs = o.n_configs,
+                .platform = o.platform ? o.platform : k.platform,
+        };
+        r = sources_read_raw(&so, &cfg, &d);
+        if (r >= 0)
+                r = sources_read_target(rootfd, display, &cfg, &d);
+        if (r >= 0) {
+                struct plan_input in = {.rootfd = rootfd, .root_display = display, .cfg = &cfg, .kcmd = &k};
+                r = plan_build(&in, &p, &d);
+        }
+        diags_print(&d, stderr);
+        if (r < 0) {
+                ret = r == -EINVAL || d.n_errors > 0 ? EXIT_INVALID : EXIT_APPLY;
+                if (do_apply)
+                        log_error("nothing was changed on %s", o.root);
+                goto out;
+        }
+        if (!do_apply) {
+                plan_print(&p, stdout);
+                goto out;
+        }
+        if (p.n == 0)
+                log_info(p.block_found ? "nothing to change on %s" : "no selinux block: %s left as it is", o.root);
+        r = apply_plan(rootfd, display, &p, max_steps_from_env());
+        if (r < 0) {
+                ret = EXIT_APPLY;
+                goto out;
+        }
+        if (o.no_load)
+                log_info("this boot: %s (%s); not loading the policy (--no-load)",
+                         se_mode_to_string(p.boot_mode), p.boot_mode_reason);
+        else if (load_policy_for_boot(rootfd, o.root, &p) < 0)
+                ret = EXIT_LOAD;
+out:
+        plan_free(&p);
+        diags_free(&d);
+        se_config_free(&cfg);
+        kcmdline_free(&k);
+        free(o.configs);
+        return ret;
+}
+
+static int run_validate(int argc, char **argv) {
+        int ret = EXIT_OK;
+
+        if (argc < 2) {
+                usage(stderr);
+                return EXIT_USAGE;
+        }
+        for (int i = 1; i < argc; i++) {
+                struct diags d = {0};
+                int r = validate_file(argv[i], &d);
+                diags_print(&d, stderr);
+                if (r == -EINVAL)
+                        ret = EXIT_INVALID;
+                else if (r < 0) {
+                        log_errno(r, "Failed to read %s", argv[i]);
+                        ret = EXIT_INVALID;
+                } else
+                        printf("%s: valid\n", argv[i]);
+                diags_free(&d);
+        }
+        return ret;
+}
+
+int main(int argc, char **argv) {
+        if (argc < 2) {
+                usage(stderr);
+                return EXIT_USAGE;
+        }
+        const char *verb = argv[1];
+        if (streq(verb, "-h") || streq(verb, "--help")) {
+                usage(stdout);
+                return EXIT_OK;
+        }
+        if (streq(verb, "--version")) {
+                puts("ignition-selinux " VERSION);
+                return EXIT_OK;
+        }
+        if (streq(verb, "apply"))
+                return run(true, argc - 1, argv + 1);
+        if (streq(verb, "plan"))
+                return run(false, argc - 1, argv + 1);
+        if (streq(verb, "validate"))
+                return run_validate(argc - 1, argv + 1);
+        log_error("unknown command \"%s\"", verb);
+        usage(stderr);
+        return EXIT_USAGE;
+}

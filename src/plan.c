@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: MIT */
+#include "plan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "auditrules.h"
+#include "dontaudit.h"
+#include "fsutil.h"
+#include "log.h"
+#include "root.h"
+#include "seconfig.h"
+#include "util.h"
+
+#define SELINUX_CONFIG "/etc/selinux/config"
+#define VAR_LIB_SELINUX "/var/lib/selinux"
+#define BACKUP_DIR "ignition-selinux" /* in the store, beside active/ */
+/* Policies are a few MB; anything far larger is not a policy. */
+#define POLICY_MAX_SIZE (256u * 1024 * 1024)
+#define SMALL_FILE_MAX (1u * 1024 * 1024)
+
+static int add_step(struct plan *p, enum step_kind kind, const char *path, const char *path2,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static int add_step(struct plan *p, enum step_kind kind, const char *path, const char *path2,
+                    const char *fmt, ...) {
+        va_list ap;
+        struct step *s;
+
+        if (p->n == p->allocated) {
+                size_t na = p->allocated ? p->allocated * 2 : 16;
+                struct step *ns = realloc(p->steps, na * sizeof(*ns));
+                if (!ns)
+                        return -ENOMEM;
+                p->steps = ns;
+                p->allocated = na;
+        }
+        s = &p->steps[p->n];
+        *s = (struct step){.kind = kind, .mode = 0644};
+        s->path = strdup(path);
+        s->path2 = path2 ? strdup(path2) : NULL;
+        va_start(ap, fmt);
+        if (vasprintf(&s->why, fmt, ap) < 0)
+                s->why = NULL;
+        va_end(ap);
+        if (!s->path || (path2 && !s->path2) || !s->why) {
+                free(s->path);
+                free(s->path2);
+                free(s->why);
+                return -ENOMEM;
+        }
+        p->n++;
+        return 0;
+}
+
+/* The last step's payload: a file's new content and metadata. Takes `data`. */
+static void set_payload(struct plan *p, char *data, size_t len, const struct stat *st) {
+        struct step *s = &p->steps[p->n - 1];
+        s->data = data;
+        s->len = len;
+        if (st) {
+                s->mode = st->st_mode & 07777;
+                s->uid = st->st_uid;
+                s->gid = st->st_gid;
+        }
+}
+
+/* lstat of `path` with its parents resolved inside the root (through the
+ * /usr links the plan is about to replace by copies of the same content). */
+static int lstat_in(int rootfd, const char *path, struct stat *st) {
+        _cleanup_free_ char *dir = strdup(path);
+        char *slash;
+
+        if (!dir)
+                return -ENOMEM;
+        slash = strrchr(dir, '/');
+        if (!slash || !slash[1])
+                return -EINVAL;
+        *slash = 0;
+        _cleanup_close_ int fd = root_open_in(rootfd, dir[0] ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return fd;
+        return fstatat(fd, slash + 1, st, AT_SYMLINK_NOFOLLOW) < 0 ? negerrno() : 0;
+}
+
+static int read_in(int rootfd, const char *path, size_t max, char **buf, size_t *len, struct stat *st) {
+        _cleanup_close_ int fd = root_open_in(rootfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+        if (fd < 0)
+                return fd;
+        if (st && fstat(fd, st) < 0)
+                return negerrno();
+        return read_full_fd(fd, max, buf, len);
+}
+
+static bool exists_in(int rootfd, const char *path) {
+        struct stat st;
+        return lstat_in(rootfd, path, &st) == 0;
+}
+
+/* Leftovers of an interrupted run beside `path` go first. */
+static int plan_cleanup(const struct plan_input *in, struct plan *p, const char *path) {
+        _cleanup_free_ char *dir = strdup(path), *staged = NULL, *full = NULL;
+        char *slash;
+        struct stat st;
+        int r;
+
+        if (!dir)
+                return -ENOMEM;
+        slash = strrchr(dir, '/');
+        *slash = 0;
+        r = staged_name(slash + 1, &staged);
+        if (r < 0)
+                return r;
+        if (asprintf(&full, "%s/%s", dir, staged) < 0)
+                return -ENOMEM;
+        if (root_lstat(in->rootfd, full, &st) < 0)
+                return 0;
+        return add_step(p, STEP_REMOVE_STAGED, full, NULL, "remove %s, left by an interrupted run", full);
+}
+
+/* A symlink at `path` (into /usr on Flatcar) becomes a real copy. */
+static int plan_copy(const struct plan_input *in, struct plan *p, const char *path, struct diags *d) {
+        _cleanup_free_ char *target = NULL, *resolved = NULL;
+        struct stat st;
+        int r;
+
+        r = plan_cleanup(in, p, path);
+        if (r < 0)
+                return r;
+        r = root_lstat(in->rootfd, path, &st);
+        if (r == -ENOENT)
+                return 0;
+        if (r == -ELOOP || r == -EXDEV) {
+                diags_add(d, DIAG_ERROR, "%s%s: a parent directory is a symlink; refusing to write through it",
+                          in->root_display, path);
+                return -EINVAL;
+        }
+        if (r < 0)
+                return log_errno(r, "Failed to inspect %s%s", in->root_display, path);
+        if (!S_ISLNK(st.st_mode))
+                return 0;
+        r = root_readlink(in->rootfd, path, &target);
+        if (r < 0)
+                return log_errno(r, "Failed to read symlink %s%s", in->root_display, path);
+        r = root_realpath(in->rootfd, path, &resolved);
+        _cleanup_close_ int fd = r < 0 ? r : root_open_in(in->rootfd, path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0) {
+                diags_add(d, DIAG_ERROR, "%s%s: symlink to %s does not lead to a directory inside the root",
+                          in->root_display, path, target);
+                return -EINVAL;
+        }
+        return add_step(p, STEP_COPY_DIR, path, NULL, "replace symlink %s -> %s by a labelled copy of %s",
+                        path, target, resolved);
+}
+
+static int plan_config(const struct plan_input *in, struct plan *p, const char *text, size_t len,
+                       const struct stat *target_st) {
+        _cleanup_free_ char *want = NULL;
+        size_t want_len;
+        struct stat st;
+        int r;
+
+        r = plan_cleanup(in, p, SELINUX_CONFIG);
+        if (r < 0)
+                return r;
+        r = seconfig_rewrite(text, len, p->mode, p->type, &want, &want_len);
+        if (r < 0)
+                return r;
+        r = root_lstat(in->rootfd, SELINUX_CONFIG, &st);
+        if (r < 0 && r != -ENOENT)
+                return log_errno(r, "Failed to inspect %s%s", in->root_display, SELINUX_CONFIG);
+        if (r == 0 && S_ISREG(st.st_mode) && want_len == len && memcmp(want, text, len) == 0)
+                return 0;
+        r = add_step(p, STEP_WRITE_FILE, SELINUX_CONFIG, NULL, "write %s: SELINUX=%s SELINUXTYPE=%s%s",
+                     SELINUX_CONFIG, se_mode_to_string(p->mode), p->type,
+                     r == 0 && S_ISLNK(st.st_mode) ? " (a regular file replacing the symlink)" : "");
+        if (r < 0)
+                return r;
+        set_payload(p, TAKE_PTR(want), want_len, target_st);
+        return 0;
+}
+
+/* The binary policy libselinux would load: the highest policy.N. */
+static int find_policy_file(int rootfd, const char *type, char **path) {
+        _cleanup_free_ char *dir = NULL;
+        long best = -1;
+        int r;
+
+        if (asprintf(&dir, "/etc/selinux/%s/policy", type) < 0)
+                return -ENOMEM;
+        r = root_open_in(rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (r < 0)
+                return r;
+        DIR *dp = fdopendir(r);
+        if (!dp) {
+                close(r);
+                return negerrno();
+        }
+        for (struct dirent *e; (e = readdir(dp));) {
+                char *end;
+                if (strncmp(e->d_name, "policy.", 7) != 0)
+                        continue;
+                long v = strtol(e->d_name + 7, &end, 10);
+                if (*end == 0 && end != e->d_name + 7 && v > best)
+                        best = v;
+        }
+        closedir(dp);
+        if (best < 0)
+                return -ENOENT;
+        return asprintf(path, "%s/policy.%ld", dir, best) < 0 ? -ENOMEM : 0;
+}
+
+static const char *base_name(const char *path) {
+        const char *s = strrchr(path, '/');
+        return s ? s + 1 : path;
+}
+
+static bool same_bytes(const char *a, size_t alen, const char *b, size_t blen) {
+        return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+struct audit_ctx {
+        const struct plan_input *in;
+        struct plan *p;
+        struct diags *d;
+        char *store, *backup_dir;
+        bool backup_dir_planned;
+};
+
+static int plan_rules(struct audit_ctx *a, bool enable) {
+        const struct plan_input *in = a->in;
+        _cleanup_free_ char *avc = NULL, *avc_saved = NULL, *def = NULL, *def_saved = NULL;
+        int r;
+
+        if (asprintf(&avc, "%s/%s", AUDIT_RULES_DIR, AUDIT_RULES_AVC) < 0 ||
+            asprintf(&avc_saved, "%s%s", avc, AUDIT_SAVED_SUFFIX) < 0 ||
+            asprintf(&def, "%s/%s", AUDIT_RULES_DIR, AUDIT_RULES_DEFAULT) < 0 ||
+            asprintf(&def_saved, "%s%s", def, AUDIT_SAVED_SUFFIX) < 0)
+                return -ENOMEM;
+
+        if (!enable) {
+                if (exists_in(in->rootfd, avc_saved) &&
+                    (r = add_step(a->p, STEP_RENAME, avc_saved, avc, "restore %s", avc)) < 0)
+                        return r;
+                if (exists_in(in->rootfd, def_saved) &&
+                    (r = add_step(a->p, STEP_RENAME, def_saved, def, "restore %s", def)) < 0)
+                        return r;
+                return 0;
+        }
+
+        if (exists_in(in->rootfd, avc) &&
+            (r = add_step(a->p, STEP_RENAME, avc, avc_saved,
+                          "set %s aside (it drops every AVC record)", avc)) < 0)
+                return r;
+
+        _cleanup_free_ char *text = NULL, *filtered = NULL;
+        size_t len, flen, removed;
+        struct stat st;
+        r = plan_cleanup(in, a->p, def);
+        if (r < 0)
+                return r;
+        r = read_in(in->rootfd, def, SMALL_FILE_MAX, &text, &len, &st);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return log_errno(r, "Failed to read %s%s", in->root_display, def);
+        r = auditrules_filter(text, len, &filtered, &flen, &removed);
+        if (r < 0 || removed == 0)
+                return r;
+        if (exists_in(in->rootfd, def_saved) &&
+            (r = add_step(a->p, STEP_UNLINK, def_saved, NULL, "remove stale %s", def_saved)) < 0)
+                return r;
+        if ((r = add_step(a->p, STEP_LINK, def, def_saved, "keep the original %s as %s", def, def_saved)) < 0 ||
+            (r = add_step(a->p, STEP_WRITE_FILE, def, NULL,
+                          "write %s without its catch-all exclude rule", def)) < 0)
+                return r;
+        set_payload(a->p, TAKE_PTR(filtered), flen, &st);
+        return 0;
+}
+
+static int plan_backup_dir(struct audit_ctx *a) {
+        if (a->backup_dir_planned || exists_in(a->in->rootfd, a->backup_dir))
+                return 0;
+        a->backup_dir_planned = true;
+        int r = add_step(a->p, STEP_MKDIR, a->backup_dir, NULL,
+                         "create %s for the policies as they were with dontaudit rules", a->backup_dir);
+        if (r >= 0)
+                a->p->steps[a->p->n - 1].mode = 0700;
+        return r;
+}
+
+/* One binary policy (the loaded one, or the store's policy.kern). */
+static int plan_policy(struct audit_ctx *a, const char *path, bool enable) {
+        const struct plan_input *in = a->in;
+        _cleanup_free_ char *cur = NULL, *saved = NULL, *backup = NULL;
+        _cleanup_free_ void *stripped = NULL;
+        size_t cur_len, saved_len = 0, stripped_len, count;
+        struct stat st, bst;
+        bool have_backup;
+        int r;
+
+        if (asprintf(&backup, "%s/%s", a->backup_dir, base_name(path)) < 0)
+                return -ENOMEM;
+        r = read_in(in->rootfd, path, POLICY_MAX_SIZE, &cur, &cur_len, &st);
+        if (r == -ENOENT && !enable)
+                return 0;
+        if (r < 0)
+                return log_errno(r, "Failed to read %s%s", in->root_display, path);
+        r = read_in(in->rootfd, backup, POLICY_MAX_SIZE, &saved, &saved_len, &bst);
+        if (r < 0 && r != -ENOENT)
+                return log_errno(r, "Failed to read %s%s", in->root_display, backup);
+        have_backup = r == 0;
+        r = dontaudit_count(cur, cur_len, &count);
+        if (r < 0) {
+                diags_add(a->d, DIAG_ERROR, "%s%s: not a binary policy that libsepol can read",
+                          in->root_display, path);
+                return -EINVAL;
+        }
+
+        if (enable) {
+                if (count == 0)
+                        return 0;
+                r = dontaudit_strip(cur, cur_len, &stripped, &stripped_len, NULL);
+                if (r < 0)
+                        return log_errno(r, "Failed to remove dontaudit rules from %s%s", in->root_display, path);
+                if (!have_backup || !same_bytes(saved, saved_len, cur, cur_len)) {
+                        if ((r = plan_backup_dir(a)) < 0 ||
+                            (r = add_step(a->p, STEP_WRITE_FILE, backup, NULL, "save %s as %s", path, backup)) < 0)
+                                return r;
+                        set_payload(a->p, TAKE_PTR(cur), cur_len, &st);
+                }
+                r = add_step(a->p, STEP_WRITE_FILE, path, NULL, "write %s without its %zu dontaudit rules",
+                             path, count);
+                if (r < 0)
+                        return r;
+                set_payload(a->p, TAKE_PTR(stripped), stripped_len, &st);
+                return 0;
+        }
+
+        if (!have_backup) {
+                if (count > 0)
+                        return 0;
+                diags_add(a->d, DIAG_ERROR,
+                          "%s%s has no dontaudit rules and no saved original: they were removed by "
+                          "something else (semodule -DB?); run `semodule -B` on the machine to restore them",
+                          in->root_display, path);
+                return -EINVAL;
+        }
+        if (!same_bytes(saved, saved_len, cur, cur_len)) {
+                r = dontaudit_strip(saved, saved_len, &stripped, &stripped_len, NULL);
+                if (r < 0 || !same_bytes(stripped, stripped_len, cur, cur_len)) {
+                        diags_add(a->d, DIAG_ERROR,
+                                  "%s%s changed since auditDenials was enabled (the policy was rebuilt); "
+                                  "run `semodule -B` on the machine to restore the dontaudit rules",
+                                  in->root_display, path);
+                        return -EINVAL;
+                }
+                r = add_step(a->p, STEP_WRITE_FILE, path, NULL, "restore %s with its dontaudit rules", path);
+                if (r < 0)
+                        return r;
+                set_payload(a->p, TAKE_PTR(saved), saved_len, &st);
+        }
+        return add_step(a->p, STEP_UNLINK, backup, NULL, "remove the saved copy %s", backup);
+}
+
+static int plan_audit(const struct plan_input *in, struct plan *p, struct diags *d) {
+        bool enable = in->cfg->audit_denials == 1;
+        _cleanup_free_ char *policy = NULL, *kern = NULL, *marker = NULL;
+        struct audit_ctx a = {.in = in, .p = p, .d = d};
+        struct stat st;
+        int r;
+
+        if (asprintf(&a.store, "%s/%s", VAR_LIB_SELINUX, p->type) < 0 ||
+            asprintf(&a.backup_dir, "%s/%s", a.store, BACKUP_DIR) < 0 ||
+            asprintf(&kern, "%s/active/policy.kern", a.store) < 0 ||
+            asprintf(&marker, "%s/active/disable_dontaudit", a.store) < 0) {
+                r = -ENOMEM;
+                goto out;
+        }
+        if (lstat_in(in->rootfd, a.store, &st) < 0 || !S_ISDIR(st.st_mode)) {
+                diags_add(d, DIAG_ERROR, "%s: $.selinux.auditDenials: the target has no policy store %s%s to record it in",
+                          in->cfg->audit_origin, in->root_display, a.store);
+                r = -EINVAL;
+                goto out;
+        }
+        r = find_policy_file(in->rootfd, p->type, &policy);
+        if (r < 0) {
+                diags_add(d, DIAG_ERROR, "%s: $.selinux.auditDenials: no binary policy under %s/etc/selinux/%s/policy",
+                          in->cfg->audit_origin, in->root_display, p->type);
+                r = -EINVAL;
+                goto out;
+        }
+        r = plan_rules(&a, enable);
+        if (r < 0)
+                goto out;
+        bool has_marker = exists_in(in->rootfd, marker);
+        if (enable && !has_marker) {
+                r = add_step(p, STEP_WRITE_FILE, marker, NULL,
+                             "mark the store to build without dontaudit rules (as semodule -D does)");
+                if (r < 0)
+                        goto out;
+                set_payload(p, strdup(""), 0, NULL);
+        } else if (!enable && has_marker) {
+                r = add_step(p, STEP_UNLINK, marker, NULL, "unmark the store: build with dontaudit rules");
+                if (r < 0)
+                        goto out;
+        }
+        r = plan_policy(&a, policy, enable);
+        if (r >= 0 && exists_in(in->rootfd, kern))
+                r = plan_policy(&a, kern, enable);
+        if (r >= 0 && !enable && exists_in(in->rootfd, a.backup_dir))
+                r = add_step(p, STEP_RMDIR, a.backup_dir, NULL, "remove %s", a.backup_dir);
+out:
+        free(a.store);
+        free(a.backup_dir);
+        return r;
+}
+
+static void resolve_boot_mode(const struct plan_input *in, struct plan *p, const char *declared) {
+        const struct kcmdline *k = in->kcmd;
+        const char *why;
+
+        if (k && k->selinux == 0) {
+                p->boot_mode = SE_MODE_DISABLED;
+                why = "selinux=0 on the kernel command line";
+        } else if (p->mode == SE_MODE_DISABLED) {
+                p->boot_mode = SE_MODE_DISABLED;
+                why = declared;
+        } else if (k && k->enforcing >= 0) {
+                p->boot_mode = k->enforcing ? SE_MODE_ENFORCING : SE_MODE_PERMISSIVE;
+                why = k->enforcing ? "enforcing=1 on the kernel command line"
+                                   : "enforcing=0 on the kernel command line";
+        } else {
+                p->boot_mode = p->mode;
+                why = declared;
+        }
+        p->boot_mode_reason = strdup(why);
+}
+
+int plan_build(const struct plan_input *in, struct plan *p, struct diags *d) {
+        const struct se_config *cfg = in->cfg;
+        _cleanup_free_ char *text = NULL, *pdir = NULL, *declared = NULL;
+        struct seconfig_values cur = {0};
+        struct stat st = {.st_mode = S_IFREG | 0644};
+        size_t len = 0;
+        int r;
+
+        *p = (struct plan){.block_found = cfg->found};
+        r = read_in(in->rootfd, SELINUX_CONFIG, SMALL_FILE_MAX, &text, &len, &st);
+        if (r < 0 && r != -ENOENT)
+                return log_errno(r, "Failed to read %s%s", in->root_display, SELINUX_CONFIG);
+        if (r == -ENOENT) {
+                st = (struct stat){.st_mode = S_IFREG | 0644};
+                text = strdup("");
+                if (!text)
+                        return -ENOMEM;
+        }
+        r = seconfig_parse(text, len, &cur);
+        if (r < 0)
+                return r;
+
+        p->mode = cfg->mode != SE_MODE_UNSET ? cfg->mode : cur.mode;
+        p->type = strdup(cfg->policy ? cfg->policy : cur.type ? cur.type : "");
+        seconfig_values_free(&cur);
+        if (!p->type)
+                return -ENOMEM;
+        if (asprintf(&declared, "%s", cfg->mode != SE_MODE_UNSET ? cfg->mode_origin : "the target's /etc/selinux/config") < 0)
+                return -ENOMEM;
+
+        if (!cfg->found) {
+                /* Nothing declared: the image's own settings stand, untouched. */
+                if (p->mode == SE_MODE_UNSET)
+                        p->mode = SE_MODE_PERMISSIVE;
+                resolve_boot_mode(in, p, "the target's /etc/selinux/config (no selinux block)");
+                return p->boot_mode_reason ? 0 : -ENOMEM;
+        }
+        if (p->mode == SE_MODE_UNSET) {
+                diags_add(d, DIAG_ERROR, "%s%s: no valid SELINUX= line and the config sets no $.selinux.mode",
+                          in->root_display, SELINUX_CONFIG);
+                return -EINVAL;
+        }
+        if (!p->type[0]) {
+                diags_add(d, DIAG_ERROR, "%s%s: no SELINUXTYPE= line and the config sets no $.selinux.policy",
+                          in->root_display, SELINUX_CONFIG);
+                return -EINVAL;
+        }
+        if (asprintf(&pdir, "/etc/selinux/%s", p->type) < 0)
+                return -ENOMEM;
+        _cleanup_close_ int pfd = root_open_in(in->rootfd, pdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (pfd < 0) {
+                if (cfg->policy)
+                        diags_add(d, DIAG_ERROR, "%s: $.selinux.policy: expected a policy installed on the target, got \"%s\" (%s%s: %s)",
+                                  cfg->policy_origin, p->type, in->root_display, pdir, strerror(-pfd));
+                else
+                        diags_add(d, DIAG_ERROR, "%s%s: SELINUXTYPE=%s, but %s%s: %s", in->root_display,
+                                  SELINUX_CONFIG, p->type, in->root_display, pdir, strerror(-pfd));
+                return -EINVAL;
+        }
+
+        if (p->mode != SE_MODE_DISABLED) {
+                r = plan_copy(in, p, pdir, d);
+                if (r >= 0)
+                        r = plan_copy(in, p, VAR_LIB_SELINUX, d);
+                if (r < 0)
+                        return r;
+        }
+        r = plan_config(in, p, text, len, &st);
+        if (r < 0)
+                return r;
+        if (cfg->audit_denials >= 0) {
+                if (p->mode == SE_MODE_DISABLED)
+                        diags_add(d, DIAG_WARNING, "%s: $.selinux.auditDenials: ignored with mode \"disabled\"",
+                                  cfg->audit_origin);
+                else if ((r = plan_audit(in, p, d)) < 0)
+                        return r;
+        }
+        resolve_boot_mode(in, p, declared);
+        return p->boot_mode_reason ? 0 : -ENOMEM;
+}
+
+void plan_free(struct plan *p) {
+        for (size_t i = 0; i < p->n; i++) {
+                free(p->steps[i].path);
+                free(p->steps[i].path2);
+                free(p->steps[i].data);
+                free(p->steps[i].why);
+        }
+        free(p->steps);
+        free(p->type);
+        free(p->boot_mode_reason);
+        *p = (struct plan){0};
+}
+
+void plan_print(const struct plan *p, FILE *f) {
+        if (!p->block_found)
+                fprintf(f, "no selinux block in any source: the target is left as the image made it\n");
+        else if (p->n == 0)
+                fprintf(f, "nothing to change: the target already has SELINUX=%s SELINUXTYPE=%s\n",
+                        se_mode_to_string(p->mode), p->type);
+        for (size_t i = 0; i < p->n; i++)
+                fprintf(f, "  %2zu. %s\n", i + 1, p->steps[i].why);
+        fprintf(f, "this boot: %s (%s)\n", se_mode_to_string(p->boot_mode), p->boot_mode_reason);
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* The plan: from the merged configuration and what the target root holds
+ * now, the ordered list of steps that `apply` performs. Planning only reads.
+ * Each step changes one path atomically, so an interrupted run leaves the
+ * target at a step boundary and the next run plans only what is left. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "cmdline.h"
+#include "config.h"
+#include "diag.h"
+
+enum step_kind {
+        STEP_REMOVE_STAGED, /* a leftover of an interrupted run */
+        STEP_COPY_DIR,      /* replace the symlink `path` by a labelled copy of its target */
+        STEP_WRITE_FILE,    /* replace `path` by a regular file holding `data` */
+        STEP_RENAME,        /* rename `path` to `path2` (same directory) */
+        STEP_LINK,          /* hard link `path2` to `path` (same directory) */
+        STEP_UNLINK,
+        STEP_MKDIR,
+        STEP_RMDIR,
+};
+
+struct step {
+        enum step_kind kind;
+        char *path, *path2; /* absolute paths inside the target root */
+        char *data;
+        size_t len;
+        mode_t mode;
+        uid_t uid;
+        gid_t gid;
+        char *why; /* one line for `plan` and the log */
+};
+
+struct plan {
+        struct step *steps;
+        size_t n, allocated;
+        char *type;              /* SELINUXTYPE of the target afterwards */
+        enum se_mode mode;       /* SELINUX= persisted on the target afterwards */
+        enum se_mode boot_mode;  /* what this boot loads: mode, overridden by the kernel */
+        char *boot_mode_reason;
+        bool block_found;
+};
+
+struct plan_input {
+        int rootfd;
+        const char *root_display;
+        const struct se_config *cfg;
+        const struct kcmdline *kcmd;
+};
+
+/* Returns 0, -EINVAL when the configuration cannot be honoured on this
+ * target (explained in `d`), or another negative errno when the target
+ * cannot be read (logged). */
+int plan_build(const struct plan_input *in, struct plan *p, struct diags *d);
+void plan_free(struct plan *p);
+void plan_print(const struct plan *p, FILE *f);

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+#include "root.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+
+#define RESOLVE_WRITE_PARENT (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
+
+static int openat2_retry(int dirfd, const char *path, int flags, uint64_t resolve) {
+        struct open_how how = {
+                .flags = (uint64_t)(flags | O_CLOEXEC),
+                .resolve = resolve,
+        };
+
+        /* The kernel answers EAGAIN when a concurrent rename anywhere on the
+         * system might have let a ".." step escape; retrying is the
+         * documented remedy, bounded so a busy system cannot spin us. */
+        for (int i = 0; i < 32; i++) {
+                long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+                if (fd >= 0)
+                        return (int)fd;
+                if (errno != EAGAIN && errno != EINTR)
+                        return negerrno();
+        }
+        return -EAGAIN;
+}
+
+/* In-root paths are written absolute, but openat2 would take a leading '/'
+ * as the host root outside RESOLVE_IN_ROOT; relative is the same place. */
+static const char *relative(const char *path) {
+        while (*path == '/')
+                path++;
+        return *path ? path : ".";
+}
+
+int root_open(const char *root) {
+        int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        return fd < 0 ? negerrno() : fd;
+}
+
+int root_open_in(int rootfd, const char *path, int flags) {
+        /* Creating here would let a final symlink decide where the new file
+         * lands; writers must go through root_open_parent_nofollow(). */
+        if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE)
+                return -EINVAL;
+        return openat2_retry(rootfd, relative(path), flags,
+                             RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+}
+
+int root_open_parent_nofollow(int rootfd, const char *path, const char **basename) {
+        _cleanup_free_ char *parent = NULL;
+        const char *rel = relative(path), *slash, *base;
+
+        slash = strrchr(rel, '/');
+        base = slash ? slash + 1 : rel;
+        if (!*base || streq(base, ".") || streq(base, ".."))
+                return -EINVAL;
+        if (slash) {
+                parent = strndup(rel, (size_t)(slash - rel));
+                if (!parent)
+                        return -ENOMEM;
+        }
+        int fd = openat2_retry(rootfd, parent ? parent : ".", O_PATH | O_DIRECTORY,
+                               RESOLVE_WRITE_PARENT);
+        if (fd < 0)
+                return fd;
+        *basename = base;
+        return fd;
+}
+
+int root_lstat(int rootfd, const char *path, struct stat *st) {
+        const char *base;
+
+        if (streq(relative(path), "."))
+                return fstatat(rootfd, "", st, AT_EMPTY_PATH) < 0 ? negerrno() : 0;
+
+        _cleanup_close_ int dirfd = root_open_parent_nofollow(rootfd, path, &base);
+        if (dirfd < 0)
+                return dirfd;
+        return fstatat(dirfd, base, st, AT_SYMLINK_NOFOLLOW) < 0 ? negerrno() : 0;
+}
+
+static int readlinkat_malloc(int dirfd, const char *name, char **target) {
+        for (size_t size = 256; size <= PATH_MAX * 4; size *= 2) {
+                _cleanup_free_ char *buf = malloc(size);
+                if (!buf)
+                        return -ENOMEM;
+                ssize_t n = readlinkat(dirfd, name, buf, size);
+                if (n < 0)
+                        return negerrno();
+                if ((size_t)n < size) {
+                        buf[n] = '\0';
+                        *target = TAKE_PTR(buf);
+                        return 0;
+                }
+        }
+        return -ENAMETOOLONG;
+}
+
+int root_readlink(int rootfd, const char *path, char **target) {
+        const char *base;
+        _cleanup_close_ int dirfd = root_open_parent_nofollow(rootfd, path, &base);
+        if (dirfd < 0)
+                return dirfd;
+        return readlinkat_malloc(dirfd, base, target);
+}
+
+static int fd_host_path(int fd, char **out) {
+        char proc[64];
+
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+        return readlinkat_malloc(AT_FDCWD, proc, out);
+}
+
+static bool same_inode(int a, int b) {
+        struct stat sa, sb;
+
+        return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+               sa.st_ino == sb.st_ino;
+}
+
+int root_realpath(int rootfd, const char *path, char **resolved) {
+        _cleanup_free_ char *host_root = NULL, *host_target = NULL, *out = NULL;
+        int r;
+
+        /* The kernel does the resolution (in the root), and /proc tells us
+         * where it ended; stripping the root's own /proc name gives the
+         * in-root path. */
+        _cleanup_close_ int fd = root_open_in(rootfd, path, O_PATH);
+        if (fd < 0)
+                return fd;
+        r = fd_host_path(rootfd, &host_root);
+        if (r < 0)
+                return r;
+        r = fd_host_path(fd, &host_target);
+        if (r < 0)
+                return r;
+
+        size_t n = streq(host_root, "/") ? 0 : strlen(host_root);
+        if (strncmp(host_target, host_root, n) != 0 ||
+            (host_target[n] != '/' && host_target[n] != '\0'))
+                return -EXDEV;
+        out = strdup(host_target[n] ? host_target + n : "/");
+        if (!out)
+                return -ENOMEM;
+
+        /* /proc names can lie (" (deleted)", mounts hiding a path, a root
+         * outside our mount namespace): accept the answer only if it leads,
+         * without any symlink, to the very inode we resolved. */
+        _cleanup_close_ int check = openat2_retry(rootfd, relative(out), O_PATH,
+                                                  RESOLVE_WRITE_PARENT);
+        if (check < 0 || !same_inode(fd, check))
+                return -EXDEV;
+
+        *resolved = TAKE_PTR(out);
+        return 0;
+}

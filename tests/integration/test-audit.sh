@@ -1,0 +1,64 @@
+#!/bin/bash
+# auditDenials: the rules that hide AVC records stop applying, the store is
+# marked like `semodule -D`, the policy loses its dontaudit rules; `false`
+# afterwards restores every original byte.
+. "$(dirname "$0")/../lib/common.sh"
+
+for layout in old-rel new plain; do
+        note "layout $layout"
+        root="$TMP/$layout"
+        mkroot "$layout" "$root"
+        rules_before=$(tree_meta "$root/etc/audit")
+        pol="$root/etc/selinux/mcs/policy/policy.33"
+        kern="$root/var/lib/selinux/mcs/active/policy.kern"
+        pol_sum=$(sha256sum <"$pol") kern_sum=$(sha256sum <"$kern")
+        n=$(dontaudit_count "$pol")
+        [ "$n" -gt 10000 ] || fail "expected a policy with dontaudit rules, got $n"
+        if command -v seinfo >/dev/null; then
+                seinfo --stats "$pol" | grep -Eq 'Dontaudit: +[1-9]' || fail "seinfo sees no dontaudit rules before"
+        fi
+
+        block_file "$root" '{"selinux": {"mode": "enforcing", "auditDenials": true}}'
+        run_apply "$root"
+        assert_eq "$rc" 0 "apply auditDenials=true ($err)"
+        assert_eq "$(dontaudit_count "$pol")" 0 "loaded policy has no dontaudit rules"
+        assert_eq "$(dontaudit_count "$kern")" 0 "store policy.kern has no dontaudit rules"
+        if command -v seinfo >/dev/null; then
+                seinfo --stats "$pol" | grep -Eq 'Dontaudit: +0$' || fail "seinfo still sees dontaudit rules"
+        fi
+        [ -f "$root/var/lib/selinux/mcs/active/disable_dontaudit" ] || fail "store not marked"
+        [ ! -e "$root/etc/audit/rules.d/80-selinux.rules" ] || fail "80-selinux.rules still applies"
+        ! grep -q 'msgtype>0' "$root/etc/audit/rules.d/99-default.rules" || fail "catch-all exclude still there"
+        grep -q 'msgtype=CONFIG_CHANGE' "$root/etc/audit/rules.d/99-default.rules" || fail "other rules must stay"
+        labels_ok "$root" /etc/selinux/mcs /var/lib/selinux /etc/audit/rules.d/99-default.rules
+        [ -z "$(find "$root" -name '*.ignition-selinux')" ] || fail "staged leftovers"
+        before=$(snap --ctime "$root")
+        run_apply "$root"
+        assert_contains "$err" "nothing to change" "second run with auditDenials"
+        assert_eq "$(snap --ctime "$root")" "$before" "second run changed nothing"
+
+        block_file "$root" '{"selinux": {"mode": "enforcing", "auditDenials": false}}'
+        run_apply "$root"
+        assert_eq "$rc" 0 "apply auditDenials=false ($err)"
+        assert_eq "$(sha256sum <"$pol")" "$pol_sum" "policy restored byte for byte"
+        assert_eq "$(sha256sum <"$kern")" "$kern_sum" "policy.kern restored byte for byte"
+        assert_eq "$(dontaudit_count "$pol")" "$n" "dontaudit rules back"
+        [ ! -e "$root/var/lib/selinux/mcs/active/disable_dontaudit" ] || fail "store still marked"
+        [ ! -e "$root/var/lib/selinux/mcs/ignition-selinux" ] || fail "saved copies left behind"
+        assert_eq "$(tree_meta "$root/etc/audit")" "$rules_before" "audit rules restored"
+        run_apply "$root"
+        assert_contains "$err" "nothing to change" "second run after undo"
+done
+
+note "dontaudit rules removed behind our back cannot be restored silently"
+root="$TMP/rebuilt"; mkroot plain "$root"
+block_file "$root" '{"selinux": {"auditDenials": true}}'
+run_apply "$root"; assert_eq "$rc" 0 "enable"
+rm -r "$root/var/lib/selinux/mcs/ignition-selinux"
+block_file "$root" '{"selinux": {"auditDenials": false}}'
+before=$(snap --ctime "$root")
+run_apply "$root"
+assert_eq "$rc" 1 "undo without the saved originals fails"
+assert_contains "$err" "semodule -B" "the error says how to recover"
+assert_eq "$(snap --ctime "$root")" "$before" "a failed plan changes nothing"
+echo ok

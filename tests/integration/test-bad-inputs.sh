@@ -1,0 +1,92 @@
+#!/bin/bash
+# A table of bad inputs: each fails with exit status 1, a message naming the
+# file, line:column, JSON path, what was expected and what was found, and
+# leaves the target root byte-identical (times included).
+. "$(dirname "$0")/../lib/common.sh"
+
+pristine="$TMP/pristine"
+mkroot old-rel "$pristine"
+n=0
+
+# case NAME WHERE CONTENT EXPECTED... — WHERE is `file` (the target's
+# /etc/selinux/ignition.json) or `raw` (a raw Ignition config via --config).
+# CONTENT goes through printf %b. Each EXPECTED must appear in stderr.
+case_() {
+        local name=$1 where=$2 content=$3; shift 3
+        local root="$TMP/case" args=()
+        rm -rf "$root"; cp -a "$pristine" "$root"
+        if [ "$where" = file ]; then
+                printf '%b' "$content" >"$root/etc/selinux/ignition.json"
+        else
+                printf '%b' "$content" >"$TMP/raw.ign"; args=(--config "$TMP/raw.ign")
+        fi
+        [ -n "${SETUP:-}" ] && eval "$SETUP"
+        check_case "$name" "$root" "$@" -- "${args[@]}"
+}
+
+check_case() {
+        local name=$1 root=$2; shift 2
+        local expect=()
+        while [ "$1" != -- ]; do expect+=("$1"); shift; done; shift
+        local before; before=$(snap --ctime "$root")
+        run_apply "$root" "$@"
+        [ "$rc" -eq 1 ] || fail "$name: exit status $rc, expected 1 (stderr: $err)"
+        local e; for e in "${expect[@]}"; do assert_contains "$err" "$e" "$name"; done
+        assert_eq "$(snap --ctime "$root")" "$before" "$name: target unchanged"
+        n=$((n + 1)); echo "ok $n $name: $(grep -m1 error: <<<"$err")"
+}
+
+J=ignition.json
+case_ near-miss-mode file '{"selinux": {"mode": "enforce"}}' "$J:1:23: \$.selinux.mode: expected one of \"enforcing\", \"permissive\", \"disabled\", got \"enforce\" (did you mean \"enforcing\"?)"
+case_ capitalised-mode file '{"selinux": {"mode": "Enforcing"}}' '$.selinux.mode' 'did you mean "enforcing"'
+case_ mode-number file '{"selinux": {"mode": 1}}' "$J:1:23: \$.selinux.mode: expected one of"
+case_ mode-null file '{"selinux": {"mode": null}}' '$.selinux.mode: expected one of'
+case_ mode-on-line-3 file '{\n  "selinux": {\n    "mode": "permisive"\n  }\n}' "$J:3:13: \$.selinux.mode" 'did you mean "permissive"'
+case_ audit-string file '{"selinux": {"auditDenials": "yes"}}' '$.selinux.auditDenials: expected a boolean, got string "yes"'
+case_ audit-number file '{"selinux": {"auditDenials": 1}}' '$.selinux.auditDenials: expected a boolean'
+case_ policy-empty file '{"selinux": {"policy": ""}}' '$.selinux.policy: expected a policy name'
+case_ policy-dotdot-slash file '{"selinux": {"policy": "../x"}}' '$.selinux.policy: expected a policy name' '"../x"'
+case_ policy-slash file '{"selinux": {"policy": "a/b"}}' '$.selinux.policy: expected a policy name'
+case_ policy-dotdot file '{"selinux": {"policy": ".."}}' '$.selinux.policy: expected a policy name'
+case_ policy-number file '{"selinux": {"policy": 5}}' '$.selinux.policy'
+case_ policy-missing file '{"selinux": {"mode": "enforcing", "policy": "targeted"}}' "$J:1:46: \$.selinux.policy: expected a policy installed on the target, got \"targeted\""
+case_ duplicate-key file '{"selinux": {"mode": "enforcing", "mode": "permissive"}}' '$.selinux.mode: duplicate key (first at 1:14)'
+case_ unknown-key file '{"selinux": {"modee": "enforcing"}}' '$.selinux.modee: unknown key' 'did you mean "mode"'
+case_ snake-case-key file '{"selinux": {"audit_denials": true}}' 'did you mean "auditDenials"'
+case_ block-array file '{"selinux": []}' '$.selinux: expected an object, got array'
+case_ block-string file '{"selinux": "enforcing"}' '$.selinux: expected an object'
+case_ block-null file '{"selinux": null}' '$.selinux: expected an object'
+case_ extra-top-key file '{"selinux": {"mode": "enforcing"}, "extra": 1}' '$.extra: unknown key'
+case_ truncated file '{"selinux": {"mode": "enforcing"}' "$J:1:" 'invalid JSON'
+case_ trailing-garbage file '{"selinux": {"mode": "enforcing"}} garbage' 'invalid JSON'
+case_ two-documents file '{"selinux": {}} {"selinux": {}}' 'invalid JSON'
+case_ empty file '' 'empty input'
+case_ top-array file '[1, 2]' '$: expected an object'
+case_ trailing-comma file '{"selinux": {"mode": "enforcing",}}' 'invalid JSON'
+case_ single-quotes file "{'selinux': {}}" 'invalid JSON'
+case_ comment file '{"selinux": {"mode": "enforcing" /* x */}}' 'invalid JSON'
+case_ non-utf8 file '{"selinux": {"mode": "\xff\xfe"}}' "$J:1:"
+case_ nul-byte file '{"selinux": {"mode": "enf\x00orcing"}}' "$J:1:"
+deep=$(printf '[%.0s' $(seq 1 5000))
+case_ deep-nesting file "{\"selinux\": {\"x\": $deep" "$J:1:"
+head -c $((17 * 1024 * 1024)) /dev/zero | tr '\0' ' ' >"$TMP/huge"
+SETUP='cp "$TMP/huge" "$root/etc/selinux/ignition.json"' case_ huge file '' "$J" 'too large'
+case_ raw-near-miss raw '{"ignition": {"version": "3.4.0"}, "selinux": {"mode": "permissve"}}' "raw.ign:1:" 'did you mean "permissive"'
+case_ raw-not-json raw 'this is not json' 'raw.ign:1:1' 'invalid JSON'
+case_ raw-duplicate-block raw '{"selinux": {"mode": "enforcing"}, "selinux": {}}' 'raw.ign:1:' 'duplicate key'
+case_ unknown-nested file '{"selinux": {"mode": "enforcing", "policy": "mcs", "auditDenials": true, "extra": {}}}' '$.selinux.extra: unknown key'
+# Confinement: links that point outside the root are resolved inside it.
+echo '{"selinux": {"mode": "disabled"}}' >"$TMP/decoy.json"
+SETUP='rm "$root/etc/selinux/ignition.json"; ln -s "$TMP/decoy.json" "$root/etc/selinux/ignition.json"' \
+        case_ block-link-out-of-root file '' 'ignition.json' 'cannot read'
+echo 'SELINUXTYPE=outside' >"$TMP/outside-config"
+SETUP='rm "$root/etc/selinux/config"; ln -s ../../../../../../../..$TMP/outside-config "$root/etc/selinux/config"' \
+        case_ config-link-out-of-root file '{"selinux": {"mode": "enforcing"}}' 'no SELINUXTYPE= line'
+SETUP='rm "$root/etc/selinux/mcs"; ln -s /nonexistent "$root/etc/selinux/mcs"' \
+        case_ dangling-policy-link file '{"selinux": {"mode": "enforcing"}}' 'SELINUXTYPE=mcs' '/etc/selinux/mcs'
+SETUP='rm "$root/etc/selinux/ignition.json"; mkdir "$root/etc/selinux/ignition.json"' \
+        case_ block-is-directory file '' 'ignition.json'
+SETUP='args=(--source-root "$TMP/src"); mkdir -p "$TMP/src/usr/lib/ignition/base.d"; echo "{\"selinux\": {\"mode\": 3}}" >"$TMP/src/usr/lib/ignition/base.d/10-bad.ign"; rm "$root/etc/selinux/ignition.json"' \
+        case_ bad-base-d file '' 'base.d/10-bad.ign:1:' '$.selinux.mode'
+[ "$n" -ge 30 ] || fail "only $n cases"
+echo "$n bad inputs rejected"

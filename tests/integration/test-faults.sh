@@ -1,0 +1,74 @@
+#!/bin/bash
+# Crash safety. Each plan step changes one path atomically, so whatever
+# happens the target must sit at a step boundary: the states S_0..S_K that
+# `IGNITION_SELINUX_MAX_STEPS=k apply` leaves. For every filesystem-changing
+# call N of a full run: (a) make call N fail — apply exits non-zero (or
+# recovers), leaves a boundary state and no staged leftovers; (b) kill the
+# process at call N — a boundary state once leftovers are ignored. Either way
+# a fresh apply then completes the job: S_K, nothing left over.
+. "$(dirname "$0")/../lib/common.sh"
+
+since=$(date +%s.%N)
+sleep 0.01
+strip_staged() { awk -F'\t' '$1 !~ /(^|\/)\.[^\/]*\.ignition-selinux(\/|$)/'; }
+leftovers() { find "$1" -name '.*.ignition-selinux' | head -3; }
+
+scenario() {
+        local layout=$1 block=$2 pre=${3:-}
+        local pristine="$TMP/pristine" root="$TMP/root"
+        rm -rf "$pristine"; mkroot "$layout" "$pristine"
+        if [ -n "$pre" ]; then
+                block_file "$pristine" "$pre"
+                run_apply "$pristine"; [ "$rc" -eq 0 ] || fail "setup apply: $err"
+        fi
+        block_file "$pristine" "$block"
+        run_plan "$pristine"
+        local K; K=$(grep -cE '^ +[0-9]+\. ' <<<"$out" || true)
+        [ "$K" -gt 0 ] || fail "no steps planned"
+        declare -A boundary=()
+        local k s
+        for k in $(seq 0 "$K"); do
+                rm -rf "$root"; cp -a "$pristine" "$root"
+                IGNITION_SELINUX_MAX_STEPS=$k run_apply "$root"
+                [ "$rc" -eq 0 ] || fail "stopping after $k steps: $err"
+                s=$(snap "$root" "$since")
+                boundary[$k]=$s
+        done
+        local final=${boundary[$K]}
+        rm -rf "$root"; cp -a "$pristine" "$root"
+        local total; total=$(writes_of "$BIN" apply --root "$root" --cmdline "$CMDLINE" --source-root "$TMP/nosources" --no-load)
+        note "$layout: $K steps, $total filesystem-changing calls, $(( ${#boundary[@]} )) boundary states"
+        [ "$total" -gt 10 ] || fail "implausibly few calls counted: $total"
+        local n mode st found
+        for n in $(seq 1 "$total"); do
+                for mode in fail kill; do
+                        rm -rf "$root"; cp -a "$pristine" "$root"
+                        if [ $mode = fail ]; then
+                                FAULT_AT=$n LD_PRELOAD="$FAULTINJECT" run_apply "$root"
+                                [ -z "$(leftovers "$root")" ] || fail "call $n failed: staged leftovers $(leftovers "$root")"
+                                st=$(snap "$root" "$since")
+                        else
+                                FAULT_KILL_AT=$n LD_PRELOAD="$FAULTINJECT" run_apply "$root"
+                                [ "$rc" -eq 137 ] || fail "kill at $n: expected SIGKILL, exit $rc"
+                                st=$(snap "$root" "$since" | strip_staged)
+                        fi
+                        found=""
+                        for k in "${!boundary[@]}"; do
+                                [ "$st" == "${boundary[$k]}" ] && { found=$k; break; }
+                        done
+                        if [ -z "$found" ]; then
+                                diff <(echo "${boundary[0]}") <(echo "$st") | head -20 >&2 || true
+                                fail "$mode at call $n left a state that is no step boundary"
+                        fi
+                        run_apply "$root"
+                        [ "$rc" -eq 0 ] || fail "$mode at call $n: the next apply failed: $err"
+                        [ -z "$(leftovers "$root")" ] || fail "$mode at call $n: leftovers after the next apply"
+                        [ "$(snap "$root" "$since")" == "$final" ] || fail "$mode at call $n: the next apply did not complete the job"
+                done
+        done
+        echo "$layout: $total calls x {fail, kill} all at a step boundary, all completed by the next run"
+}
+
+scenario tiny-old-rel '{"selinux": {"mode": "enforcing", "auditDenials": true}}'
+scenario tiny-new '{"selinux": {"mode": "enforcing", "auditDenials": false}}' '{"selinux": {"mode": "permissive", "auditDenials": true}}'
+echo ok
