@@ -18,7 +18,7 @@ show() {
         grep ^SELINUX "$root/etc/selinux/config"
         echo "\$ ls $root/etc/audit/rules.d"
         ls "$root/etc/audit/rules.d"
-        echo "dontaudit rules in the policy: $(seinfo --stats "$root/etc/selinux/mcs/policy/policy.33" 2>/dev/null | awk '/Dontaudit:/ {print $2}')"
+        echo "dontaudit rules in the policy: $(seinfo "$root/etc/selinux/mcs/policy/policy.33" 2>/dev/null | grep -o 'Dontaudit: *[0-9]*' | awk '{print $2}')"
 }
 
 echo "== before"; show

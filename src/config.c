@@ -160,6 +160,14 @@ int config_parse_json(const char *name, const char *text, size_t len, struct jso
         nul = len ? memchr(text, '\0', len) : NULL;
         if (nul)
                 return invalid_json(d, name, text, len, (size_t)(nul - text), "NUL byte in input");
+        /* editors on other systems add it; JSON (RFC 8259) forbids it */
+        if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+                return invalid_json(d, name, text, len, 0, "byte order mark (U+FEFF) at the start");
+        /* checked here for an exact position: json-c's is off by one at times */
+        off = jl_utf8_invalid_at(text, len);
+        if (off < len)
+                return invalid_json(d, name, text, len, off, "invalid UTF-8");
+        off = 0;
         while (off < len && strchr(" \t\r\n", text[off]))
                 off++;
         if (off == len)

@@ -55,9 +55,10 @@ static void sepol_policydb_freep(sepol_policydb_t **p) {
 #define _cleanup_sepol_policydb_ _cleanup_(sepol_policydb_freep)
 
 /* Reads a kernel binary policy from memory. libsepol validates what it
- * reads (policydb_validate since 3.3), so anything it accepts is safe to
- * walk. Any read failure is reported as -EINVAL: libsepol returns a bare -1
- * and does not tell a bad image from a failed allocation. */
+ * reads (3.4 runs validate_policydb at the end of policydb_read), so what
+ * it accepts is safe to walk. Any read failure is reported as -EINVAL:
+ * libsepol returns a bare -1 and does not tell a bad image from a failed
+ * allocation. */
 static int policy_load(const void *policy, size_t len, sepol_policydb_t **ret) {
         _cleanup_sepol_policydb_ sepol_policydb_t *p = NULL;
         struct sepol_policy_file pf = {};

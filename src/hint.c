@@ -33,21 +33,29 @@ static size_t min3(size_t a, size_t b, size_t c) {
         return m < c ? m : c;
 }
 
-static size_t levenshtein(const char *a, size_t la, const char *b, size_t lb) {
-        size_t row[HINT_MAX + 1];
+/* Edit distance where swapping two neighbours ("mdoe") is one edit, as
+ * it is one slip of the fingers (optimal string alignment). */
+static size_t edit_distance(const char *a, size_t la, const char *b, size_t lb) {
+        size_t rows[3][HINT_MAX + 1];
+        size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
 
         for (size_t j = 0; j <= lb; j++)
-                row[j] = j;
+                prev[j] = j;
         for (size_t i = 1; i <= la; i++) {
-                size_t diag = row[0];
-                row[0] = i;
+                cur[0] = i;
                 for (size_t j = 1; j <= lb; j++) {
-                        size_t up = row[j];
-                        row[j] = min3(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1]));
-                        diag = up;
+                        size_t cost = a[i - 1] != b[j - 1];
+                        cur[j] = min3(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+                        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                            prev2[j - 2] + 1 < cur[j])
+                                cur[j] = prev2[j - 2] + 1;
                 }
+                size_t *t = prev2;
+                prev2 = prev;
+                prev = cur;
+                cur = t;
         }
-        return row[lb];
+        return prev[lb];
 }
 
 static size_t common_prefix(const char *a, const char *b) {
@@ -64,7 +72,7 @@ static size_t closeness(const char *g, size_t lg, const char *c, size_t lc) {
 
         if (lg == 0)
                 return SIZE_MAX;
-        d = levenshtein(g, lg, c, lc);
+        d = edit_distance(g, lg, c, lc);
         if (d <= limit)
                 return d;
         if (lg >= 2 && (strncmp(g, c, lg) == 0 || (lg > lc && strncmp(g, c, lc) == 0)))

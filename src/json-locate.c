@@ -529,6 +529,14 @@ static size_t utf8_len(const unsigned char *s, size_t n) {
         return l;
 }
 
+size_t jl_utf8_invalid_at(const char *text, size_t len) {
+        size_t i = 0, l;
+
+        while (i < len && (l = utf8_len((const unsigned char *)text + i, len - i)) > 0)
+                i += l;
+        return i < len ? i : len;
+}
+
 static const char *check_string(struct scan *sc) {
         sc->pos++; /* opening quote */
         while (!at_end(sc)) {

@@ -57,6 +57,10 @@ char *jl_path_key(const char *parent, const char *key, size_t keylen);
 /* Returns a new path: `parent` followed by "[index]". NULL on ENOMEM. */
 char *jl_path_index(const char *parent, size_t index);
 
+/* Offset of the first byte that does not start a valid UTF-8 sequence
+ * (overlong forms and surrogates are invalid), or len if there is none. */
+size_t jl_utf8_invalid_at(const char *text, size_t len);
+
 /* 1-based line and column of byte `off`; columns count characters (UTF-8
  * sequences), not bytes. */
 void jl_line_col(const char *text, size_t len, size_t off, unsigned *line, unsigned *col);

@@ -471,7 +471,8 @@ int plan_build(const struct plan_input *in, struct plan *p, struct diags *d) {
         seconfig_values_free(&cur);
         if (!p->type)
                 return -ENOMEM;
-        if (asprintf(&declared, "%s", cfg->mode != SE_MODE_UNSET ? cfg->mode_origin : "the target's /etc/selinux/config") < 0)
+        if (cfg->mode != SE_MODE_UNSET ? asprintf(&declared, "declared in %s", cfg->mode_origin) < 0
+                                       : !(declared = strdup("the target's /etc/selinux/config")))
                 return -ENOMEM;
 
         if (!cfg->found) {

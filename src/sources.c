@@ -26,6 +26,14 @@ static int join(const char *prefix, const char *path, char **out) {
         return asprintf(out, "%.*s%s", (int)n, prefix, path) < 0 ? -ENOMEM : 0;
 }
 
+/* An input that cannot be read is bad input like a malformed one. */
+static int read_error(int r, const char *name, struct diags *d) {
+        if (r >= 0 || r == -EINVAL || r == -ENOMEM)
+                return r;
+        diags_add(d, DIAG_ERROR, "%s: cannot read: %s", name, strerror(-r));
+        return -EINVAL;
+}
+
 /* A raw config that does not exist is simply not there. */
 static int read_raw(const char *path, struct se_config *cfg, struct diags *d) {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -38,7 +46,7 @@ static int read_raw(const char *path, struct se_config *cfg, struct diags *d) {
                 diags_add(d, DIAG_ERROR, "%s: cannot read: %s", path, strerror(-r));
                 return r;
         }
-        return config_parse_fd(fd, path, CONFIG_KIND_IGNITION, cfg, &found, d);
+        return read_error(config_parse_fd(fd, path, CONFIG_KIND_IGNITION, cfg, &found, d), path, d);
 }
 
 static int filter_ign(const struct dirent *e) {
@@ -78,7 +86,8 @@ int sources_read_raw(const struct source_opts *o, struct se_config *cfg, struct 
                                           strerror(-r));
                                 return r;
                         }
-                        r = config_parse_fd(fd, o->configs[i], CONFIG_KIND_IGNITION, cfg, &found, d);
+                        r = read_error(config_parse_fd(fd, o->configs[i], CONFIG_KIND_IGNITION, cfg, &found, d),
+                                       o->configs[i], d);
                         if (r < 0)
                                 return r;
                 }
@@ -130,9 +139,13 @@ int sources_read_target(int rootfd, const char *root_display, struct se_config *
                  * absent file: it may point at a file outside the root. */
                 if (fd == -ENOENT && root_lstat(rootfd, TARGET_BLOCK_FILE, &st) == -ENOENT)
                         return 0;
-                diags_add(d, DIAG_ERROR, "%s: cannot read: %s", name, strerror(-fd));
-                return fd;
+                if (fd == -ENOENT)
+                        diags_add(d, DIAG_ERROR, "%s: a symlink that leads nowhere inside the target root",
+                                  name);
+                else
+                        diags_add(d, DIAG_ERROR, "%s: cannot read: %s", name, strerror(-fd));
+                return -EINVAL;
         }
         r = config_parse_fd(fd, name, CONFIG_KIND_BLOCK_FILE, cfg, &found, d);
-        return r;
+        return read_error(r, name, d);
 }

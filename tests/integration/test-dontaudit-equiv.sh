@@ -11,10 +11,11 @@
 #   1. dontaudit counts of the original: policy-tool == seinfo, and > 0
 #   2. policy-tool strip -> 0 dontaudit (policy-tool and seinfo)
 #   3. semodule -DB      -> 0 dontaudit; flag file written
-#   4. sediff --stats: stripped vs semodule -DB: no differences
-#   5. control: sediff --stats --dontaudit sees the rules we removed
-#   6. semodule -B restores: counts and sediff vs the original
-#   7. the host's /etc/selinux and /var/lib/selinux are untouched
+#   4. semodule -B restores them; flag file removed
+#   5. sediff --stats: stripped vs semodule -DB: no differences
+#   6. control: sediff --stats --dontaudit sees the rules we removed
+#   7. sediff --stats: original vs semodule -B: no differences
+#   8. the host's /etc/selinux and /var/lib/selinux are untouched
 # Exit 0 pass, 1 fail, 77 skip. BUILD (default build) locates policy-tool.
 set -uo pipefail
 
@@ -40,6 +41,7 @@ done
 
 tmp=$(mktemp -d "${TMPDIR:-/var/tmp}/dontaudit-equiv.XXXXXX")
 pids=()
+# shellcheck disable=SC2317 # called by the trap
 cleanup() {
         local p
         for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
@@ -110,7 +112,9 @@ timed strip "$tool" strip "$tmp/orig.33" "$tmp/ours.33" || { show "$tmp/strip.lo
 strip_time=$elapsed
 n=$("$tool" count "$tmp/ours.33") || fail "policy-tool count stripped"
 s=$(seinfo_dontaudit "$tmp/ours.33")
-[ "$n" = 0 ] && [ "$s" = 0 ] || fail "stripped policy still has dontaudit (policy-tool $n, seinfo $s)"
+if [ "$n" != 0 ] || [ "$s" != 0 ]; then
+        fail "stripped policy still has dontaudit (policy-tool $n, seinfo $s)"
+fi
 ok "0 left (seinfo: 0), ${strip_time}s, $(stat -c %s "$tmp/orig.33") -> $(stat -c %s "$tmp/ours.33") bytes"
 
 # Control in the background: sediff must see what we removed, or its
@@ -125,7 +129,9 @@ cp "$pol" "$tmp/semodule-DB.33"
 [ -e "$store/active/disable_dontaudit" ] || fail "semodule -DB left no disable_dontaudit flag"
 s=$(seinfo_dontaudit "$tmp/semodule-DB.33")
 n=$("$tool" count "$tmp/semodule-DB.33") || fail "policy-tool count semodule -DB output"
-[ "$n" = 0 ] && [ "$s" = 0 ] || fail "semodule -DB output has dontaudit (policy-tool $n, seinfo $s)"
+if [ "$n" != 0 ] || [ "$s" != 0 ]; then
+        fail "semodule -DB output has dontaudit (policy-tool $n, seinfo $s)"
+fi
 ok "0 left (seinfo: 0), ${db_time}s, $(stat -c %s "$tmp/semodule-DB.33") bytes; flag file present"
 if cmp -s "$tmp/ours.33" "$tmp/semodule-DB.33"; then
         ok "byte-identical to ours"
@@ -134,7 +140,7 @@ else
 fi
 sediff_bg equiv "$tmp/ours.33" "$tmp/semodule-DB.33"
 
-check "6a. semodule -p ROOT -s mcs -n -B restores the dontaudit rules"
+check "4. semodule -p ROOT -s mcs -n -B restores the dontaudit rules"
 timed semodule-B semodule -p "$root" -s mcs -n -B || { show "$tmp/semodule-B.log"; fail "semodule -B"; }
 b_time=$elapsed
 cp "$pol" "$tmp/semodule-B.33"
@@ -148,23 +154,23 @@ echo "  (waiting for sediff; it takes tens of seconds per pair)"
 wait
 pids=()
 
-check "4. sediff --stats ours.33 semodule-DB.33: no differences"
+check "5. sediff --stats ours.33 semodule-DB.33: no differences"
 show "$tmp/equiv.txt"
 sediff_same "$tmp/equiv.txt" || fail "sediff found differences between our strip and semodule -DB"
 ok "no differences"
 
-check "5. control: sediff --stats --dontaudit orig.33 ours.33 sees the removal"
+check "6. control: sediff --stats --dontaudit orig.33 ours.33 sees the removal"
 show "$tmp/control.txt"
 grep -Eq '^Dontaudit Rules \(0 Added, [1-9][0-9]* Removed, 0 Modified\)' "$tmp/control.txt" ||
         fail "sediff did not report the removed dontaudit rules"
 ok "sediff reports them"
 
-check "6b. sediff --stats orig.33 semodule-B.33: no differences"
+check "7. sediff --stats orig.33 semodule-B.33: no differences"
 show "$tmp/restore.txt"
 sediff_same "$tmp/restore.txt" || fail "sediff found differences between the original and semodule -B"
 ok "no differences"
 
-check "7. the host's /etc/selinux and /var/lib/selinux are untouched"
+check "8. the host's /etc/selinux and /var/lib/selinux are untouched"
 "$lib/snapshot.sh" /etc/selinux | diff "$tmp/host-etc.before" - >/dev/null || fail "/etc/selinux changed"
 "$lib/snapshot.sh" /var/lib/selinux | diff "$tmp/host-var.before" - >/dev/null || fail "/var/lib/selinux changed"
 ok "unchanged"

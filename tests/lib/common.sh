@@ -50,6 +50,10 @@ tree_meta() {
         (cd "$1" && find . -type f -links +1 -printf '%i %p\n' | sort | awk '{g[$1]=g[$1]" "$2} END {for (i in g) print g[i]}' | sort)
 }
 
+# files_meta DIR: tree_meta without directories, whose times record every
+# rename made in them.
+files_meta() { tree_meta "$1" | grep -v '^[^ ]* d '; }
+
 # labels_ok ROOT PATH...: setfiles, as an independent oracle, finds nothing to relabel.
 labels_ok() {
         local root=$1; shift

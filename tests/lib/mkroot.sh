@@ -194,6 +194,11 @@ if [ ! -d "$cached" ]; then
         # rename wins and ours is thrown away.
         mv -T "$tmp" "$cached" 2>/dev/null || rm -rf "$tmp"
         trap - EXIT
+        # Roots of this layout built from an older policy or script are
+        # dead weight (tens of MB each).
+        for old in "$CACHE/$LAYOUT"-*; do
+                [ "$old" = "$cached" ] || rm -rf "$old"
+        done
 fi
 
 mkdir -p "$DEST"

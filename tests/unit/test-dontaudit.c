@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,7 +17,10 @@
 #include "dontaudit.h"
 #include "util.h"
 
+/* Overridable so the skip path can be exercised. */
+#ifndef POLICY_PATH
 #define POLICY_PATH "/etc/selinux/default/policy/policy.33"
+#endif
 
 struct policy {
         void *data;
@@ -231,6 +236,91 @@ static void test_corrupt_header(void **state) {
         }
 }
 
+/* A small policy with every kind of dontaudit the strip must handle:
+ * unconditional, on an attribute, dontauditxperm (its datum owns an
+ * allocation) and in both branches of a conditional. Debian's policy has
+ * no dontauditxperm, so this is the only coverage of that path. Built with
+ * checkpolicy at run time; skipped without it. */
+static const char mini_conf[] =
+        "class process\n"
+        "class file\n"
+        "class blk_file\n"
+        "sid kernel\n"
+        "common file { ioctl read write }\n"
+        "class process { transition signal }\n"
+        "class file inherits file\n"
+        "class blk_file inherits file\n"
+        "attribute domattr;\n"
+        "type a_t;\n"
+        "type b_t;\n"
+        "type c_t;\n"
+        "typeattribute a_t domattr;\n"
+        "typeattribute b_t domattr;\n"
+        "bool flag true;\n"
+        "allow a_t b_t:file { read write ioctl };\n"
+        "dontaudit a_t c_t:file { read write };\n"
+        "dontaudit domattr c_t:process signal;\n"
+        "allowxperm a_t b_t:file ioctl 0x8910;\n"
+        "dontauditxperm a_t c_t:file ioctl { 0x8911 0x8912 };\n"
+        "if (flag) {\n"
+        "  allow b_t c_t:file read;\n"
+        "  dontaudit b_t c_t:file write;\n"
+        "} else {\n"
+        "  dontaudit a_t b_t:process signal;\n"
+        "  allow a_t b_t:process signal;\n"
+        "}\n"
+        "role r;\n"
+        "role r types { a_t b_t c_t };\n"
+        "user u roles { r };\n"
+        "sid kernel u:r:a_t\n"
+;
+
+static void test_mini_policy_all_kinds(void **state) {
+        char dir[] = "/tmp/test-dontaudit.XXXXXX";
+        char conf[64], bin[64], cmd[256];
+        _cleanup_free_ void *data = NULL, *out = NULL, *out2 = NULL;
+        size_t len = 0, outlen = 0, out2len = 0, n = 0, removed = 0;
+        FILE *f;
+        int r;
+
+        (void)state;
+        if (system("command -v checkpolicy >/dev/null 2>&1") != 0)
+                skip();
+
+        assert_non_null(mkdtemp(dir));
+        snprintf(conf, sizeof(conf), "%s/policy.conf", dir);
+        snprintf(bin, sizeof(bin), "%s/policy.33", dir);
+        f = fopen(conf, "we");
+        assert_non_null(f);
+        assert_int_equal(fputs(mini_conf, f) >= 0, 1);
+        assert_int_equal(fclose(f), 0);
+        snprintf(cmd, sizeof(cmd), "checkpolicy -c 33 -o %s %s >/dev/null 2>&1", bin, conf);
+        r = system(cmd);
+        if (r == 0)
+                r = read_all(bin, &data, &len);
+        unlink(bin);
+        unlink(conf);
+        rmdir(dir);
+        assert_int_equal(r, 0);
+
+        /* 4 dontaudit (2 plain, 1 true branch, 1 false branch) + 1
+         * dontauditxperm. */
+        assert_int_equal(dontaudit_count(data, len, &n), 0);
+        assert_int_equal(n, 5);
+        assert_int_equal(dontaudit_strip(data, len, &out, &outlen, &removed), 0);
+        assert_int_equal(removed, 5);
+        assert_int_equal(dontaudit_count(out, outlen, &n), 0);
+        assert_int_equal(n, 0);
+        assert_int_equal(policy_version(out, outlen), 33);
+        /* The allow rules, allowxperm and the conditional survive: a second
+         * strip removes nothing and changes nothing. */
+        assert_true(outlen < len);
+        assert_int_equal(dontaudit_strip(out, outlen, &out2, &out2len, &removed), 0);
+        assert_int_equal(removed, 0);
+        assert_int_equal(out2len, outlen);
+        assert_memory_equal(out2, out, outlen);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_count_host_policy),
@@ -240,6 +330,7 @@ int main(void) {
                 cmocka_unit_test(test_bad_arguments),
                 cmocka_unit_test(test_truncated),
                 cmocka_unit_test(test_corrupt_header),
+                cmocka_unit_test(test_mini_policy_all_kinds),
         };
 
         return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -29,7 +29,8 @@ struct fx {
 };
 
 static void path_of(const struct fx *f, const char *rel, char *out) {
-        snprintf(out, PATH_MAX, "%s/%s", f->base, rel);
+        if (snprintf(out, PATH_MAX, "%s/%s", f->base, rel) < 0)
+                fail();
 }
 
 static void mkfile(const struct fx *f, const char *rel, const char *content) {
@@ -76,7 +77,8 @@ static int teardown(void **state) {
         char cmd[128];
 
         close(f->dirfd);
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->base);
+        if (snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->base) < 0)
+                fail();
         assert_int_equal(system(cmd), 0);
         free(f);
         return 0;

@@ -28,7 +28,8 @@ struct fx {
 
 static void mkfile(const char *dir, const char *rel, const char *content) {
         char p[PATH_MAX];
-        snprintf(p, sizeof(p), "%s/%s", dir, rel);
+        if (snprintf(p, sizeof(p), "%s/%s", dir, rel) < 0)
+                fail();
         FILE *f = fopen(p, "we");
         assert_non_null(f);
         fputs(content, f);
@@ -37,13 +38,15 @@ static void mkfile(const char *dir, const char *rel, const char *content) {
 
 static void mkdir_at(const char *dir, const char *rel) {
         char p[PATH_MAX];
-        snprintf(p, sizeof(p), "%s/%s", dir, rel);
+        if (snprintf(p, sizeof(p), "%s/%s", dir, rel) < 0)
+                fail();
         assert_int_equal(mkdir(p, 0755), 0);
 }
 
 static void mklink(const char *dir, const char *rel, const char *target) {
         char p[PATH_MAX];
-        snprintf(p, sizeof(p), "%s/%s", dir, rel);
+        if (snprintf(p, sizeof(p), "%s/%s", dir, rel) < 0)
+                fail();
         assert_int_equal(symlink(target, p), 0);
 }
 
@@ -80,7 +83,8 @@ static int setup(void **state) {
         mklink(f->root, "etc/abs_decoy", "/decoy.txt");
         mklink(f->root, "etc/rel_decoy", "../../decoy.txt");
         mklink(f->root, "etc/chain", "abs_decoy");
-        snprintf(hostabs, sizeof(hostabs), "%s/decoy.txt", f->base);
+        if (snprintf(hostabs, sizeof(hostabs), "%s/decoy.txt", f->base) < 0)
+                fail();
         mklink(f->root, "etc/hostabs_decoy", hostabs);
         mklink(f->root, "etclink", "etc");
 
@@ -95,7 +99,8 @@ static int teardown(void **state) {
         char cmd[128];
 
         close(f->rootfd);
-        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->base);
+        if (snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->base) < 0)
+                fail();
         assert_int_equal(system(cmd), 0);
         free(f);
         return 0;
@@ -122,7 +127,8 @@ static void test_open_in_symlinks_stay_inside(void **state) {
 
         /* Prove the decoy is what the host would read through these links,
          * so reading TARGET below means the resolution stayed inside. */
-        snprintf(p, sizeof(p), "%s/etc/rel_decoy", f->root);
+        if (snprintf(p, sizeof(p), "%s/etc/rel_decoy", f->root) < 0)
+                fail();
         _cleanup_close_ int hostfd = open(p, O_RDONLY);
         assert_true(hostfd >= 0);
         assert_string_equal(slurp_fd(hostfd), "HOST");
@@ -178,7 +184,9 @@ static void test_realpath_root_given_through_symlink(void **state) {
         struct fx *f = *state;
         char link[PATH_MAX];
 
-        snprintf(link, sizeof(link), "%s/rootlink", f->base);
+        if (snprintf(link, sizeof(link), "%s/rootlink", f->base) < 0)
+
+                fail();
         assert_int_equal(symlink("root", link), 0);
         _cleanup_close_ int fd = root_open(link);
         assert_true(fd >= 0);
@@ -194,7 +202,8 @@ static void test_parent_nofollow(void **state) {
         _cleanup_close_ int fd = root_open_parent_nofollow(f->rootfd, "/etc/selinux/config", &base);
         assert_true(fd >= 0);
         assert_string_equal(base, "config");
-        snprintf(p, sizeof(p), "%s/etc/selinux", f->root);
+        if (snprintf(p, sizeof(p), "%s/etc/selinux", f->root) < 0)
+                fail();
         assert_int_equal(stat(p, &a), 0);
         assert_int_equal(fstat(fd, &b), 0);
         assert_true(a.st_ino == b.st_ino && a.st_dev == b.st_dev);
