@@ -3,6 +3,8 @@ VERSION := 0.1.0
 PREFIX ?= /usr
 DESTDIR ?=
 BUILD ?= build
+# Every Nth fault point in the fault-injection test (all of them by default).
+FAULT_STRIDE ?= 1
 CC ?= cc
 
 PKGS := json-c libselinux libsepol
@@ -52,11 +54,11 @@ check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
 check-integration: $(BIN) $(TOOL_BINS) $(PRELOADS)
-	BUILD=$(BUILD) tests/integration/run.sh
+	BUILD=$(BUILD) FAULT_STRIDE=$(FAULT_STRIDE) tests/integration/run.sh
 
 # Everything above once more under AddressSanitizer and UBSan.
 check-asan:
-	$(MAKE) BUILD=build-asan CC=clang \
+	$(MAKE) BUILD=build-asan CC=clang FAULT_STRIDE=5 \
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 		check-unit check-integration
 
