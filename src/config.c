@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fsutil.h"
 #include "hint.h"
 #include "json-locate.h"
 #include "util.h"
@@ -76,40 +77,6 @@ bool policy_name_valid(const char *s) {
                 if (s[i] == '/' || (unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)
                         return false;
         return true;
-}
-
-int config_read_fd(int fd, size_t max, char **ret, size_t *ret_len) {
-        _cleanup_free_ char *buf = NULL;
-        size_t len = 0, cap = 0;
-
-        for (;;) {
-                if (len + 1 >= cap) {
-                        /* one byte beyond max tells "too big" from "exactly max" */
-                        size_t nc = cap ? cap * 2 : 4096;
-                        if (nc > max + 2)
-                                nc = max + 2;
-                        char *nb = realloc(buf, nc);
-                        if (!nb)
-                                return -ENOMEM;
-                        buf = nb;
-                        cap = nc;
-                }
-                ssize_t k = read(fd, buf + len, cap - 1 - len);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return negerrno();
-                }
-                if (k == 0)
-                        break;
-                len += (size_t)k;
-                if (len > max)
-                        return -EFBIG;
-        }
-        buf[len] = '\0';
-        *ret = TAKE_PTR(buf);
-        *ret_len = len;
-        return 0;
 }
 
 static int syntax_error(struct diags *d, const char *name, const char *text, size_t len,
@@ -582,7 +549,7 @@ int config_parse_fd(int fd, const char *name, enum config_kind kind, struct se_c
 
         if (found)
                 *found = false;
-        r = config_read_fd(fd, CONFIG_MAX_SIZE, &buf, &len);
+        r = read_full_fd(fd, CONFIG_MAX_SIZE, &buf, &len);
         if (r == -EFBIG)
                 return diags_add(d, DIAG_ERROR, "%s: input is too large (more than %u bytes)",
                                  name, CONFIG_MAX_SIZE) < 0

@@ -61,10 +61,6 @@ bool policy_name_valid(const char *s);
  * same text (validate). */
 struct json_object;
 
-/* Reads all of fd, at most `max` bytes (-EFBIG beyond). *buf is malloc'd
- * and NUL-terminated. Returns 0 or a negative errno. */
-int config_read_fd(int fd, size_t max, char **buf, size_t *len);
-
 /* The syntax stage of config_parse(): size, NUL bytes, UTF-8, strict JSON.
  * Adds "name:LINE:COL: $: invalid JSON: ..." (or "empty input") to `d`. On
  * success *out is json-c's tree, to be released with json_object_put().

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "pathbuf.h"
 #include "util.h"
 
 #define COPY_CHUNK (128u * 1024)
@@ -32,8 +33,7 @@ struct copy_ctx {
         /* Path of the entry being copied, relative to the destination top;
          * hard links are made against it, and it is one buffer for the whole
          * walk rather than an allocation per entry. */
-        char relpath[PATH_MAX];
-        size_t rellen;
+        struct pathbuf rel;
         struct hardlink *links;
         size_t n_links, allocated_links;
         /* Reused across entries, grown on demand. */
@@ -241,7 +241,7 @@ static int remember_link(struct copy_ctx *c, const struct stat *st) {
                 c->links = p;
                 c->allocated_links = n;
         }
-        char *rel = strdup(c->relpath);
+        char *rel = strdup(c->rel.path);
         if (!rel)
                 return -ENOMEM;
         c->links[c->n_links++] = (struct hardlink){st->st_dev, st->st_ino, rel};
@@ -357,24 +357,6 @@ static int copy_subdir(struct copy_ctx *c, int sdir, int ddir, const char *name,
         return 0;
 }
 
-static int push_name(struct copy_ctx *c, const char *name, size_t *saved) {
-        size_t len = strlen(name), sep = c->rellen ? 1 : 0;
-
-        if (c->rellen + sep + len >= sizeof(c->relpath))
-                return -ENAMETOOLONG;
-        *saved = c->rellen;
-        if (sep)
-                c->relpath[c->rellen++] = '/';
-        memcpy(c->relpath + c->rellen, name, len + 1);
-        c->rellen += len;
-        return 0;
-}
-
-static void pop_name(struct copy_ctx *c, size_t saved) {
-        c->rellen = saved;
-        c->relpath[saved] = '\0';
-}
-
 static int copy_nondir(struct copy_ctx *c, int sdir, int ddir, const char *name,
                        const struct stat *st) {
         bool linked = st->st_nlink > 1;
@@ -407,12 +389,12 @@ static int copy_entry(struct copy_ctx *c, int sdir, int ddir, const char *name) 
 
         if (fstatat(sdir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                 return negerrno();
-        r = push_name(c, name, &saved);
+        r = pathbuf_push(&c->rel, name, &saved);
         if (r < 0)
                 return r;
         r = S_ISDIR(st.st_mode) ? copy_subdir(c, sdir, ddir, name, &st)
                                 : copy_nondir(c, sdir, ddir, name, &st);
-        pop_name(c, saved);
+        pathbuf_pop(&c->rel, saved);
         return r;
 }
 

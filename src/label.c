@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "pathbuf.h"
 #include "util.h"
 
 #ifndef SYS_openat2
@@ -174,8 +175,7 @@ struct walk {
         struct labeler *l;
         /* In-target path of the entry being labelled, one buffer for the
          * whole walk. */
-        char path[PATH_MAX];
-        size_t len;
+        struct pathbuf p;
 };
 
 static mode_t dtype_to_mode(unsigned char t) {
@@ -191,25 +191,6 @@ static mode_t dtype_to_mode(unsigned char t) {
         }
 }
 
-static int walk_push(struct walk *w, const char *name, size_t *saved) {
-        size_t len = strlen(name);
-        bool sep = !(w->len == 1 && w->path[0] == '/');
-
-        if (w->len + sep + len >= sizeof(w->path))
-                return -ENAMETOOLONG;
-        *saved = w->len;
-        if (sep)
-                w->path[w->len++] = '/';
-        memcpy(w->path + w->len, name, len + 1);
-        w->len += len;
-        return 0;
-}
-
-static void walk_pop(struct walk *w, size_t saved) {
-        w->len = saved;
-        w->path[saved] = '\0';
-}
-
 static int walk_dir(struct walk *w, int fd);
 
 static int walk_child(struct walk *w, int dirfd, const char *name, unsigned char dtype) {
@@ -223,7 +204,7 @@ static int walk_child(struct walk *w, int dirfd, const char *name, unsigned char
                         return negerrno();
                 mode = st.st_mode & S_IFMT;
         }
-        r = set_label(w->l, dirfd, name, w->path, mode);
+        r = set_label(w->l, dirfd, name, w->p.path, mode);
         if (r < 0 || !S_ISDIR(mode))
                 return r;
 
@@ -250,11 +231,11 @@ static int walk_dir(struct walk *w, int fd) {
         while ((errno = 0, de = readdir(d))) {
                 if (streq(de->d_name, ".") || streq(de->d_name, ".."))
                         continue;
-                r = walk_push(w, de->d_name, &saved);
+                r = pathbuf_push(&w->p, de->d_name, &saved);
                 if (r < 0)
                         break;
                 r = walk_child(w, fd, de->d_name, de->d_type);
-                walk_pop(w, saved);
+                pathbuf_pop(&w->p, saved);
                 if (r < 0)
                         break;
         }
@@ -278,16 +259,16 @@ int label_tree(struct labeler *l, int dirfd, const char *name, const char *path)
         if (!w)
                 return -ENOMEM;
         w->l = l;
-        w->len = strlen(path);
+        w->p.len = strlen(path);
         /* "/etc/selinux/mcs/" and "/etc/selinux/mcs" are the same place. */
-        while (w->len > 1 && path[w->len - 1] == '/')
-                w->len--;
-        if (w->len >= sizeof(w->path)) {
+        while (w->p.len > 1 && path[w->p.len - 1] == '/')
+                w->p.len--;
+        if (w->p.len >= sizeof(w->p.path)) {
                 free(w);
                 return -ENAMETOOLONG;
         }
-        memcpy(w->path, path, w->len);
-        w->path[w->len] = '\0';
+        memcpy(w->p.path, path, w->p.len);
+        w->p.path[w->p.len] = '\0';
 
         r = walk_child(w, dirfd, name, IFTODT(st.st_mode));
         free(w);

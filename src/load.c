@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "load.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <selinux/selinux.h>
@@ -14,6 +13,7 @@
 
 #include "fsutil.h"
 #include "log.h"
+#include "policyfile.h"
 #include "root.h"
 #include "util.h"
 
@@ -39,32 +39,10 @@ done:
 
 /* The newest policy.N the kernel accepts, read through the root. */
 static int read_policy(int rootfd, const char *type, char **buf, size_t *len, char **name) {
-        _cleanup_free_ char *dir = NULL;
-        int kmax = security_policyvers(), best = -1, r;
+        int r = policy_file_find(rootfd, type, security_policyvers(), name);
 
-        if (asprintf(&dir, "/etc/selinux/%s/policy", type) < 0)
-                return -ENOMEM;
-        r = root_open_in(rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (r < 0)
                 return r;
-        DIR *dp = fdopendir(r);
-        if (!dp) {
-                close(r);
-                return negerrno();
-        }
-        for (struct dirent *e; (e = readdir(dp));) {
-                char *end;
-                if (strncmp(e->d_name, "policy.", 7) != 0)
-                        continue;
-                long v = strtol(e->d_name + 7, &end, 10);
-                if (*end == 0 && end != e->d_name + 7 && v > best && (kmax < 0 || v <= kmax))
-                        best = (int)v;
-        }
-        closedir(dp);
-        if (best < 0)
-                return -ENOENT;
-        if (asprintf(name, "%s/policy.%d", dir, best) < 0)
-                return -ENOMEM;
         _cleanup_close_ int fd = root_open_in(rootfd, *name, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
                 return fd;

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "plan.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -14,6 +13,7 @@
 #include "dontaudit.h"
 #include "fsutil.h"
 #include "log.h"
+#include "policyfile.h"
 #include "root.h"
 #include "seconfig.h"
 #include "util.h"
@@ -185,36 +185,6 @@ static int plan_config(const struct plan_input *in, struct plan *p, const char *
                 return r;
         set_payload(p, TAKE_PTR(want), want_len, target_st);
         return 0;
-}
-
-/* The binary policy libselinux would load: the highest policy.N. */
-static int find_policy_file(int rootfd, const char *type, char **path) {
-        _cleanup_free_ char *dir = NULL;
-        long best = -1;
-        int r;
-
-        if (asprintf(&dir, "/etc/selinux/%s/policy", type) < 0)
-                return -ENOMEM;
-        r = root_open_in(rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (r < 0)
-                return r;
-        DIR *dp = fdopendir(r);
-        if (!dp) {
-                close(r);
-                return negerrno();
-        }
-        for (struct dirent *e; (e = readdir(dp));) {
-                char *end;
-                if (strncmp(e->d_name, "policy.", 7) != 0)
-                        continue;
-                long v = strtol(e->d_name + 7, &end, 10);
-                if (*end == 0 && end != e->d_name + 7 && v > best)
-                        best = v;
-        }
-        closedir(dp);
-        if (best < 0)
-                return -ENOENT;
-        return asprintf(path, "%s/policy.%ld", dir, best) < 0 ? -ENOMEM : 0;
 }
 
 static const char *base_name(const char *path) {
@@ -390,7 +360,7 @@ static int plan_audit(const struct plan_input *in, struct plan *p, struct diags 
                 r = -EINVAL;
                 goto out;
         }
-        r = find_policy_file(in->rootfd, p->type, &policy);
+        r = policy_file_find(in->rootfd, p->type, -1, &policy);
         if (r < 0) {
                 diags_add(d, DIAG_ERROR, "%s: $.selinux.auditDenials: no binary policy under %s/etc/selinux/%s/policy",
                           in->cfg->audit_origin, in->root_display, p->type);

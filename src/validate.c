@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "fsutil.h"
 #include "dataurl.h"
 #include "json-locate.h"
 #include "util.h"
@@ -242,7 +243,7 @@ int validate_file(const char *path, struct diags *d) {
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return negerrno();
-        r = config_read_fd(fd, CONFIG_MAX_SIZE, &text, &len);
+        r = read_full_fd(fd, CONFIG_MAX_SIZE, &text, &len);
         if (r == -EFBIG)
                 return diags_add(d, DIAG_ERROR, "%s: input is too large (more than %u bytes)",
                                  path, CONFIG_MAX_SIZE) < 0

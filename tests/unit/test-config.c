@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fsutil.h"
 #include "hint.h"
 #include "json-locate.h"
 #include "util.h"
@@ -629,17 +630,17 @@ static void test_read_fd(void **state) {
         size_t len;
         int fd = memfd_with("abcdef", 6);
 
-        assert_int_equal(config_read_fd(fd, 6, &buf, &len), 0);
+        assert_int_equal(read_full_fd(fd, 6, &buf, &len), 0);
         assert_int_equal(len, 6);
         assert_string_equal(buf, "abcdef");
         free(buf);
         assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
-        assert_int_equal(config_read_fd(fd, 5, &buf, &len), -EFBIG);
+        assert_int_equal(read_full_fd(fd, 5, &buf, &len), -EFBIG);
         assert_int_equal(lseek(fd, 0, SEEK_SET), 0);
-        assert_int_equal(config_read_fd(fd, 0, &buf, &len), -EFBIG);
+        assert_int_equal(read_full_fd(fd, 0, &buf, &len), -EFBIG);
         close(fd);
         fd = memfd_with(NULL, 0);
-        assert_int_equal(config_read_fd(fd, 0, &buf, &len), 0);
+        assert_int_equal(read_full_fd(fd, 0, &buf, &len), 0);
         assert_int_equal(len, 0);
         assert_string_equal(buf, "");
         free(buf);
