@@ -61,7 +61,7 @@ static int do_write(struct apply_ctx *c, const struct step *s) {
         r = lookup_label(c, s->path, S_IFREG | s->mode, &con);
         if (r < 0)
                 return r;
-        return atomic_write_at(dfd, name, s->data, s->len, s->mode, s->uid, s->gid, con);
+        return atomic_write_at(dfd, name, s->data, s->len, s->mode, s->uid, s->gid, con, s->tag);
 }
 
 /* Copy beside, label for the final location, flush once, then swap the

@@ -115,7 +115,7 @@ static int open_for_sync(int dirfd) {
 }
 
 static int fill_staged(int fd, const void *buf, size_t len, mode_t mode, uid_t uid, gid_t gid,
-                       const char *label) {
+                       const char *label, const char *tag) {
         int r;
 
         /* Content first: a write by a process without CAP_FSETID clears
@@ -131,13 +131,15 @@ static int fill_staged(int fd, const void *buf, size_t len, mode_t mode, uid_t u
                 return negerrno();
         if (label && fsetxattr(fd, "security.selinux", label, strlen(label) + 1, 0) < 0)
                 return negerrno();
+        if (tag && fsetxattr(fd, XATTR_TAG, tag, strlen(tag), 0) < 0)
+                return negerrno();
         if (fsync(fd) < 0)
                 return negerrno();
         return 0;
 }
 
 int atomic_write_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
-                    uid_t uid, gid_t gid, const char *label) {
+                    uid_t uid, gid_t gid, const char *label, const char *tag) {
         _cleanup_free_ char *tmp = NULL;
         int r;
 
@@ -158,7 +160,7 @@ int atomic_write_at(int dirfd, const char *name, const void *buf, size_t len, mo
         if (fd < 0)
                 return negerrno();
 
-        r = fill_staged(fd, buf, len, mode, uid, gid, label);
+        r = fill_staged(fd, buf, len, mode, uid, gid, label, tag);
         /* rename() replaces a symlink at `name` itself, never its target. */
         if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
                 r = negerrno();

@@ -17,12 +17,16 @@ int write_all(int fd, const void *buf, size_t len);
 
 /* Atomically replaces `name` in dirfd (which must have been reached without
  * symlinks) with a regular file holding `buf`: writes `.name.ignition-selinux`
- * beside it with mode/uid/gid, sets the xattr security.selinux to `label` if
- * not NULL, fsyncs it, renames it over `name` (a symlink at `name` is replaced
- * itself, never followed), fsyncs dirfd. On failure the staged file is removed
- * and `name` is untouched. */
+ * beside it with mode/uid/gid, sets the xattr security.selinux to `label` and
+ * XATTR_TAG to `tag` where not NULL, fsyncs it, renames it over `name` (a
+ * symlink at `name` is replaced itself, never followed), fsyncs dirfd. On
+ * failure the staged file is removed and `name` is untouched. */
 int atomic_write_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
-                    uid_t uid, gid_t gid, const char *label);
+                    uid_t uid, gid_t gid, const char *label, const char *tag);
+
+/* What this program wrote, recorded on the file itself: whoever replaces the
+ * file (semodule writes a new one) drops the record with it. */
+#define XATTR_TAG "user.ignition-selinux"
 
 /* Removes `name` under dirfd and, if it is a directory, everything below it,
  * never following a symlink. -ENOENT is not an error. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 
 #include "auditrules.h"
 #include "dontaudit.h"
@@ -24,6 +25,8 @@
 /* Policies are a few MB; anything far larger is not a policy. */
 #define POLICY_MAX_SIZE (256u * 1024 * 1024)
 #define SMALL_FILE_MAX (1u * 1024 * 1024)
+/* XATTR_TAG of a policy written without its dontaudit rules. */
+#define TAG_STRIPPED "dontaudit-removed"
 
 static int add_step(struct plan *p, enum step_kind kind, const char *path, const char *path2,
                     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -266,40 +269,61 @@ static int plan_backup_dir(struct audit_ctx *a) {
         return r;
 }
 
-/* One binary policy (the loaded one, or the store's policy.kern). */
-static int plan_policy(struct audit_ctx *a, const char *path, bool enable) {
+/* Whether `path` is a policy this program wrote without its dontaudit rules:
+ * a rebuild replaces the file and so drops the tag. */
+static bool tagged_stripped(int rootfd, const char *path) {
+        char v[sizeof(TAG_STRIPPED)];
+        _cleanup_close_ int fd = root_open_in(rootfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+        if (fd < 0)
+                return false;
+        ssize_t n = fgetxattr(fd, XATTR_TAG, v, sizeof(v) - 1);
+        return n == (ssize_t)strlen(TAG_STRIPPED) && memcmp(v, TAG_STRIPPED, (size_t)n) == 0;
+}
+
+/* One binary policy (the loaded one, or the store's policy.kern). `marked`:
+ * the store carries libsemanage's disable_dontaudit marker. */
+static int plan_policy(struct audit_ctx *a, const char *path, bool enable, bool marked) {
         const struct plan_input *in = a->in;
         _cleanup_free_ char *cur = NULL, *saved = NULL, *backup = NULL;
         _cleanup_free_ void *stripped = NULL;
         size_t cur_len, saved_len = 0, stripped_len, count;
+        bool have_backup, tagged = tagged_stripped(in->rootfd, path);
         struct stat st, bst;
-        bool have_backup;
         int r;
 
         if (asprintf(&backup, "%s/%s", a->backup_dir, base_name(path)) < 0)
                 return -ENOMEM;
+        have_backup = lstat_in(in->rootfd, backup, &bst) == 0;
+        /* The cheap answers first: a run that finds everything in place must
+         * not parse megabytes of policy. */
+        if (enable && tagged)
+                return 0;
+        if (!enable && !have_backup && !marked && !tagged)
+                return 0;
+
         r = read_in(in->rootfd, path, POLICY_MAX_SIZE, &cur, &cur_len, &st);
         if (r == -ENOENT && !enable)
                 return 0;
         if (r < 0)
                 return log_errno(r, "Failed to read %s%s", in->root_display, path);
-        r = read_in(in->rootfd, backup, POLICY_MAX_SIZE, &saved, &saved_len, &bst);
-        if (r < 0 && r != -ENOENT)
-                return log_errno(r, "Failed to read %s%s", in->root_display, backup);
-        have_backup = r == 0;
-        r = dontaudit_count(cur, cur_len, &count);
-        if (r < 0) {
-                diags_add(a->d, DIAG_ERROR, "%s%s: not a binary policy that libsepol can read",
-                          in->root_display, path);
-                return -EINVAL;
+        if (have_backup) {
+                r = read_in(in->rootfd, backup, POLICY_MAX_SIZE, &saved, &saved_len, &bst);
+                if (r < 0)
+                        return log_errno(r, "Failed to read %s%s", in->root_display, backup);
         }
 
         if (enable) {
-                if (count == 0)
-                        return 0;
-                r = dontaudit_strip(cur, cur_len, &stripped, &stripped_len, NULL);
+                r = dontaudit_strip(cur, cur_len, &stripped, &stripped_len, &count);
+                if (r == -EINVAL) {
+                        diags_add(a->d, DIAG_ERROR, "%s%s: not a binary policy that libsepol can read",
+                                  in->root_display, path);
+                        return -EINVAL;
+                }
                 if (r < 0)
                         return log_errno(r, "Failed to remove dontaudit rules from %s%s", in->root_display, path);
+                if (count == 0)
+                        return 0;
                 if (!have_backup || !same_bytes(saved, saved_len, cur, cur_len)) {
                         if ((r = plan_backup_dir(a)) < 0 ||
                             (r = add_step(a->p, STEP_WRITE_FILE, backup, NULL, "save %s as %s", path, backup)) < 0)
@@ -311,11 +335,13 @@ static int plan_policy(struct audit_ctx *a, const char *path, bool enable) {
                 if (r < 0)
                         return r;
                 set_payload(a->p, TAKE_PTR(stripped), stripped_len, &st);
+                a->p->steps[a->p->n - 1].tag = TAG_STRIPPED;
                 return 0;
         }
 
         if (!have_backup) {
-                if (count > 0)
+                r = dontaudit_count(cur, cur_len, &count);
+                if (r >= 0 && count > 0)
                         return 0;
                 diags_add(a->d, DIAG_ERROR,
                           "%s%s has no dontaudit rules and no saved original: they were removed by "
@@ -324,13 +350,17 @@ static int plan_policy(struct audit_ctx *a, const char *path, bool enable) {
                 return -EINVAL;
         }
         if (!same_bytes(saved, saved_len, cur, cur_len)) {
-                r = dontaudit_strip(saved, saved_len, &stripped, &stripped_len, NULL);
-                if (r < 0 || !same_bytes(stripped, stripped_len, cur, cur_len)) {
-                        diags_add(a->d, DIAG_ERROR,
-                                  "%s%s changed since auditDenials was enabled (the policy was rebuilt); "
-                                  "run `semodule -B` on the machine to restore the dontaudit rules",
-                                  in->root_display, path);
-                        return -EINVAL;
+                /* Untagged, the file may have been rebuilt since: restoring the
+                 * original would throw that rebuild away. */
+                if (!tagged) {
+                        r = dontaudit_strip(saved, saved_len, &stripped, &stripped_len, NULL);
+                        if (r < 0 || !same_bytes(stripped, stripped_len, cur, cur_len)) {
+                                diags_add(a->d, DIAG_ERROR,
+                                          "%s%s changed since auditDenials was enabled (the policy was rebuilt); "
+                                          "run `semodule -B` on the machine to restore the dontaudit rules",
+                                          in->root_display, path);
+                                return -EINVAL;
+                        }
                 }
                 r = add_step(a->p, STEP_WRITE_FILE, path, NULL, "restore %s with its dontaudit rules", path);
                 if (r < 0)
@@ -382,9 +412,9 @@ static int plan_audit(const struct plan_input *in, struct plan *p, struct diags 
                 if (r < 0)
                         goto out;
         }
-        r = plan_policy(&a, policy, enable);
+        r = plan_policy(&a, policy, enable, has_marker);
         if (r >= 0 && exists_in(in->rootfd, kern))
-                r = plan_policy(&a, kern, enable);
+                r = plan_policy(&a, kern, enable, has_marker);
         if (r >= 0 && !enable && exists_in(in->rootfd, a.backup_dir))
                 r = add_step(p, STEP_RMDIR, a.backup_dir, NULL, "remove %s", a.backup_dir);
 out:

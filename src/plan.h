@@ -32,6 +32,7 @@ struct step {
         mode_t mode;
         uid_t uid;
         gid_t gid;
+        const char *tag; /* XATTR_TAG value for a written file, static, may be NULL */
         char *why; /* one line for `plan` and the log */
 };
 

@@ -232,12 +232,31 @@ static int validate_block_file(struct vctx *v) {
         return 0;
 }
 
-int validate_file(const char *path, struct diags *d) {
+int validate_buffer(const char *name, const char *text, size_t len, struct diags *d) {
         _cleanup_(json_putp) struct json_object *root = NULL;
+        size_t errors_before = d->n_errors;
+        struct vctx v;
+        int r;
+
+        r = config_parse_json(name, text, len, &root, d);
+        if (r < 0)
+                return r;
+
+        v = (struct vctx){.path = name, .text = text, .len = len, .root = root, .d = d};
+        if (json_object_is_type(root, json_type_object) &&
+            json_object_object_get_ex(root, "ignition", NULL))
+                r = validate_ignition(&v);
+        else
+                r = validate_block_file(&v);
+        if (r < 0)
+                return r;
+        return d->n_errors > errors_before ? -EINVAL : 0;
+}
+
+int validate_file(const char *path, struct diags *d) {
         _cleanup_free_ char *text = NULL;
         _cleanup_close_ int fd = -1;
-        size_t len, errors_before = d->n_errors;
-        struct vctx v;
+        size_t len;
         int r;
 
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -251,17 +270,5 @@ int validate_file(const char *path, struct diags *d) {
                                : -EINVAL;
         if (r < 0)
                 return r;
-        r = config_parse_json(path, text, len, &root, d);
-        if (r < 0)
-                return r;
-
-        v = (struct vctx){.path = path, .text = text, .len = len, .root = root, .d = d};
-        if (json_object_is_type(root, json_type_object) &&
-            json_object_object_get_ex(root, "ignition", NULL))
-                r = validate_ignition(&v);
-        else
-                r = validate_block_file(&v);
-        if (r < 0)
-                return r;
-        return d->n_errors > errors_before ? -EINVAL : 0;
+        return validate_buffer(path, text, len, d);
 }

@@ -32,7 +32,9 @@ for layout in old-rel new plain; do
         grep -q 'msgtype=CONFIG_CHANGE' "$root/etc/audit/rules.d/99-default.rules" || fail "other rules must stay"
         labels_ok "$root" /etc/selinux/mcs /var/lib/selinux /etc/audit/rules.d/99-default.rules
         [ -z "$(find "$root" -name '*.ignition-selinux')" ] || fail "staged leftovers"
+        assert_eq "$(getfattr -h --only-values -n user.ignition-selinux "$pol")" "dontaudit-removed" "our policy is tagged"
         before=$(snap --ctime "$root")
+        assert_eq "$(writes_of "$BIN" apply --root "$root" --cmdline "$CMDLINE" --source-root "$TMP/nosources" --no-load)" 0 "second run makes no write call"
         run_apply "$root"
         assert_contains "$err" "nothing to change" "second run with auditDenials"
         assert_eq "$(snap --ctime "$root")" "$before" "second run changed nothing"
@@ -49,6 +51,17 @@ for layout in old-rel new plain; do
         run_apply "$root"
         assert_contains "$err" "nothing to change" "second run after undo"
 done
+
+note "a policy rewritten with the same content (untagged) is checked, then restored"
+root="$TMP/rewritten"; mkroot plain "$root"
+pol="$root/etc/selinux/mcs/policy/policy.33"; orig=$(sha256sum <"$pol")
+block_file "$root" '{"selinux": {"auditDenials": true}}'
+run_apply "$root"; assert_eq "$rc" 0 "enable"
+cp "$pol" "$TMP/same"; cp "$TMP/same" "$pol.new"; mv "$pol.new" "$pol"
+getfattr -h -n user.ignition-selinux "$pol" >/dev/null 2>&1 && fail "a rewritten file must not carry the tag"
+block_file "$root" '{"selinux": {"auditDenials": false}}'
+run_apply "$root"; assert_eq "$rc" 0 "undo after an identical rewrite ($err)"
+assert_eq "$(sha256sum <"$pol")" "$orig" "original restored"
 
 note "dontaudit rules removed behind our back cannot be restored silently"
 root="$TMP/rebuilt"; mkroot plain "$root"

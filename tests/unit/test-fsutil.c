@@ -149,7 +149,7 @@ static void test_atomic_write_new_file(void **state) {
         struct stat st;
 
         assert_int_equal(atomic_write_at(f->dirfd, "config", "SELINUX=permissive\n", 19, 04751,
-                                         1234, 5678, LABEL),
+                                         1234, 5678, LABEL, NULL),
                          0);
         assert_string_equal(slurp(f, "config"), "SELINUX=permissive\n");
         path_of(f, "config", p);
@@ -175,7 +175,7 @@ static void test_atomic_write_replaces_symlink_not_target(void **state) {
         path_of(f, "config", p);
         assert_int_equal(symlink(t, p), 0);
 
-        assert_int_equal(atomic_write_at(f->dirfd, "config", "NEW", 3, 0644, 0, 0, NULL), 0);
+        assert_int_equal(atomic_write_at(f->dirfd, "config", "NEW", 3, 0644, 0, 0, NULL, NULL), 0);
         assert_int_equal(lstat(p, &st), 0);
         assert_true(S_ISREG(st.st_mode));
         assert_string_equal(slurp(f, "config"), "NEW");
@@ -193,7 +193,7 @@ static void test_atomic_write_removes_stale_stage(void **state) {
         path_of(f, ".config.ignition-selinux", p);
         /* A stale stage that is a link must be removed, not written through. */
         assert_int_equal(symlink("usr_target", p), 0);
-        assert_int_equal(atomic_write_at(f->dirfd, "config", "X", 1, 0600, 0, 0, NULL), 0);
+        assert_int_equal(atomic_write_at(f->dirfd, "config", "X", 1, 0600, 0, 0, NULL, NULL), 0);
         assert_string_equal(slurp(f, "config"), "X");
         assert_string_equal(slurp(f, "usr_target"), "KEEP");
         assert_false(exists(f, ".config.ignition-selinux"));
@@ -201,7 +201,7 @@ static void test_atomic_write_removes_stale_stage(void **state) {
         /* And one that is a whole directory. */
         assert_int_equal(mkdir(p, 0700), 0);
         mkfile(f, ".config.ignition-selinux/junk", "junk");
-        assert_int_equal(atomic_write_at(f->dirfd, "config", "Y", 1, 0600, 0, 0, NULL), 0);
+        assert_int_equal(atomic_write_at(f->dirfd, "config", "Y", 1, 0600, 0, 0, NULL, NULL), 0);
         assert_string_equal(slurp(f, "config"), "Y");
         assert_false(exists(f, ".config.ignition-selinux"));
 }
@@ -213,7 +213,7 @@ static void test_atomic_write_failure_leaves_nothing(void **state) {
         path_of(f, "config", p);
         assert_int_equal(mkdir(p, 0755), 0);
         mkfile(f, "config/inner", "inner");
-        int r = atomic_write_at(f->dirfd, "config", "X", 1, 0644, 0, 0, NULL);
+        int r = atomic_write_at(f->dirfd, "config", "X", 1, 0644, 0, 0, NULL, NULL);
         assert_true(r == -EISDIR || r == -ENOTEMPTY || r == -EEXIST);
         assert_false(exists(f, ".config.ignition-selinux"));
         assert_string_equal(slurp(f, "config/inner"), "inner");
@@ -223,7 +223,7 @@ static void test_atomic_write_failure_leaves_nothing(void **state) {
         _cleanup_free_ char *huge = malloc(70000);
         memset(huge, 'a', 69999);
         huge[69999] = '\0';
-        r = atomic_write_at(f->dirfd, "other", "X", 1, 0644, 0, 0, huge);
+        r = atomic_write_at(f->dirfd, "other", "X", 1, 0644, 0, 0, huge, NULL);
         assert_true(r < 0);
         assert_false(exists(f, "other"));
         assert_false(exists(f, ".other.ignition-selinux"));
@@ -234,7 +234,7 @@ static void test_atomic_write_plain_dirfd(void **state) {
 
         _cleanup_close_ int fd = open(f->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         assert_true(fd >= 0);
-        assert_int_equal(atomic_write_at(fd, "plain", "P", 1, 0644, 0, 0, NULL), 0);
+        assert_int_equal(atomic_write_at(fd, "plain", "P", 1, 0644, 0, 0, NULL, NULL), 0);
         assert_string_equal(slurp(f, "plain"), "P");
 }
 
