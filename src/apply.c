@@ -84,9 +84,7 @@ static int do_copy(struct apply_ctx *c, const struct step *s) {
         r = rm_rf_at(dfd, staged);
         if (r < 0)
                 return r;
-        r = copy_tree(src, dfd, staged, &st);
-        if (r >= 0 && c->labeler)
-                r = label_tree(c->labeler, dfd, staged, s->path);
+        r = copy_tree(src, dfd, staged, c->labeler, s->path, &st);
         if (r >= 0 && syncfs(dfd) < 0)
                 r = negerrno();
         if (r >= 0 && renameat2(dfd, staged, dfd, name, RENAME_EXCHANGE) < 0)

@@ -17,9 +17,11 @@
 #include <unistd.h>
 
 #include "fsutil.h"
+#include "label.h"
 #include "pathbuf.h"
 #include "util.h"
 
+#define XATTR_SELINUX "security.selinux"
 #define COPY_CHUNK (128u * 1024)
 
 struct hardlink {
@@ -42,6 +44,11 @@ struct copy_ctx {
         /* Set once a filesystem has said no, so we stop asking per file. */
         bool no_reflink, no_copy_range;
         struct copy_stats *st;
+        /* With a labeler, entries get the label of where the copy will live
+         * (final + "/" + rel) instead of the source's, in the same pass. */
+        struct labeler *labeler;
+        const char *final;
+        int final_len; /* without trailing slashes */
 };
 
 /* Where xattrs live: an fd where we have one, else a path through the
@@ -118,7 +125,29 @@ static ssize_t get_value(struct copy_ctx *c, const struct xtarget *t, const char
         }
 }
 
-static int copy_xattrs(struct copy_ctx *c, const struct xtarget *src, const struct xtarget *dst) {
+/* The label for the entry being copied, at its final path; -ENOENT where
+ * file_contexts has none (the source's label is kept then). */
+static int final_label(struct copy_ctx *c, mode_t mode, char **con) {
+        char path[PATH_MAX];
+
+        if (!c->labeler)
+                return -ENOENT;
+        if (snprintf(path, sizeof(path), "%.*s%s%s", c->final_len, c->final, c->rel.len ? "/" : "",
+                     c->rel.path) >= (int)sizeof(path))
+                return -ENAMETOOLONG;
+        return label_lookup(c->labeler, path, mode, con);
+}
+
+static int copy_xattrs(struct copy_ctx *c, const struct xtarget *src, const struct xtarget *dst,
+                       mode_t mode) {
+        _cleanup_free_ char *con = NULL;
+        int r = final_label(c, mode, &con);
+
+        if (r < 0 && r != -ENOENT)
+                return r;
+        if (con && (r = x_set(dst, XATTR_SELINUX, con, strlen(con) + 1)) < 0)
+                return r;
+
         ssize_t len = list_names(c, src);
         if (len == -ENOTSUP || len == -EOPNOTSUPP)
                 return 0; /* a source without xattr support has none to copy */
@@ -126,12 +155,14 @@ static int copy_xattrs(struct copy_ctx *c, const struct xtarget *src, const stru
                 return (int)len;
 
         for (const char *n = c->names; n < c->names + len; n += strlen(n) + 1) {
+                if (con && streq(n, XATTR_SELINUX))
+                        continue;
                 ssize_t vlen = get_value(c, src, n);
                 if (vlen == -ENODATA)
                         continue; /* removed since the listing */
                 if (vlen < 0)
                         return (int)vlen;
-                int r = x_set(dst, n, c->value, (size_t)vlen);
+                r = x_set(dst, n, c->value, (size_t)vlen);
                 if (r < 0)
                         return r;
         }
@@ -163,7 +194,7 @@ static int apply_meta(struct copy_ctx *c, const struct xtarget *src, int dstdirf
                 if (r < 0)
                         return negerrno();
         }
-        r = copy_xattrs(c, src, &dst);
+        r = copy_xattrs(c, src, &dst, st->st_mode);
         if (r < 0)
                 return r;
 
@@ -435,7 +466,8 @@ static void ctx_done(struct copy_ctx *c) {
         free(c->data);
 }
 
-int copy_tree(int src_dirfd, int dst_parentfd, const char *dst_name, struct copy_stats *stats) {
+int copy_tree(int src_dirfd, int dst_parentfd, const char *dst_name, struct labeler *labeler,
+              const char *final_path, struct copy_stats *stats) {
         struct copy_stats dummy;
         struct xtarget src;
         struct stat st;
@@ -458,6 +490,11 @@ int copy_tree(int src_dirfd, int dst_parentfd, const char *dst_name, struct copy
         if (!c)
                 return -ENOMEM;
         c->dst_topfd = dfd;
+        c->labeler = labeler;
+        c->final = final_path;
+        c->final_len = final_path ? (int)strlen(final_path) : 0;
+        while (c->final_len > 1 && final_path[c->final_len - 1] == '/')
+                c->final_len--;
         c->st = stats ? stats : &dummy;
         *c->st = (struct copy_stats){0};
 

@@ -260,7 +260,7 @@ static void test_copy_everything(void **state) {
 
         build_source(f->src, f->base);
         _cleanup_close_ int srcfd = open(f->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        assert_int_equal(copy_tree(srcfd, f->basefd, "dst", &st), 0);
+        assert_int_equal(copy_tree(srcfd, f->basefd, "dst", NULL, NULL, &st), 0);
 
         assert_same_tree(f->src, f->dst);
 
@@ -308,7 +308,7 @@ static void test_copy_refuses_existing_destination(void **state) {
         assert_int_equal(mkdir(f->dst, 0700), 0);
         mkfile(at(f->dst, "keep"), "keep", 4);
         _cleanup_close_ int srcfd = open(f->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        assert_int_equal(copy_tree(srcfd, f->basefd, "dst", NULL), -EEXIST);
+        assert_int_equal(copy_tree(srcfd, f->basefd, "dst", NULL, NULL, NULL), -EEXIST);
         assert_int_equal(access(at(f->dst, "plain"), F_OK), -1);
 }
 
@@ -328,7 +328,7 @@ static void test_copy_across_filesystems(void **state) {
                 fail();
         build_source(src, f->shm);
         _cleanup_close_ int srcfd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        assert_int_equal(copy_tree(srcfd, f->basefd, "dst", NULL), 0);
+        assert_int_equal(copy_tree(srcfd, f->basefd, "dst", NULL, NULL, NULL), 0);
         assert_same_tree(src, f->dst);
 }
 

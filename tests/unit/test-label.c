@@ -217,9 +217,8 @@ static void test_relabel_for_destination(void **state) {
         _cleanup_close_ int etcfd = root_open_parent_nofollow(f->rootfd, "/etc/selinux/.default.new", &base);
         assert_true(etcfd >= 0);
         _cleanup_close_ int srcfd = root_open_in(f->rootfd, "/etc/selinux/default", O_PATH | O_DIRECTORY);
-        assert_int_equal(copy_tree(srcfd, etcfd, base, NULL), 0);
-        /* Labelled for where it is about to be renamed to. */
-        assert_int_equal(label_tree(l, etcfd, base, "/etc/selinux/default/"), 0);
+        /* Labelled, while copied, for where it is about to be renamed to. */
+        assert_int_equal(copy_tree(srcfd, etcfd, base, l, "/etc/selinux/default/", NULL), 0);
 
         if (snprintf(etc, sizeof(etc), "%s/etc/selinux/.default.new", f->root) < 0)
 
