@@ -27,7 +27,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRCS))
 PRELOAD_SRCS := $(sort $(wildcard tests/preload/*.c))
 PRELOADS := $(patsubst tests/preload/%.c,$(BUILD)/tests/%.so,$(PRELOAD_SRCS))
 
-.PHONY: all check check-unit check-integration check-asan install clean demo
+.PHONY: all check check-unit check-integration check-asan install clean demo bench
 
 all: $(BIN)
 
@@ -69,6 +69,10 @@ check: all
 
 demo: $(BIN)
 	contrib/demo.sh
+
+# Wall time, CPU and peak memory against Flatcar's manual steps (docs/performance.md).
+bench: $(BIN) $(BUILD)/tests/tools/policy-tool
+	BUILD=$(BUILD) bench/run.sh $(BENCH_ARGS)
 
 install: $(BIN)
 	install -Dm755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ignition-selinux
