@@ -24,7 +24,7 @@ static const char *const mode_names[] = {
         [SE_MODE_DISABLED] = "disabled",
 };
 
-static const char *const block_keys[] = {"mode", "policy", "auditDenials"};
+static const char *const block_keys[] = {"mode", "policy", "auditDenials", "booleans"};
 
 /* Words people reach for from /etc/selinux/config, the kernel command line
  * or other tools, which edit distance alone would not connect. */
@@ -56,7 +56,16 @@ enum se_mode se_mode_from_string(const char *s) {
 
 void se_config_init(struct se_config *c) { *c = (struct se_config){.audit_denials = -1}; }
 
+static void booleans_free(struct se_boolean *b, size_t n) {
+        for (size_t i = 0; i < n; i++) {
+                free(b[i].name);
+                free(b[i].origin);
+        }
+        free(b);
+}
+
 void se_config_free(struct se_config *c) {
+        booleans_free(c->booleans, c->n_booleans);
         free(c->policy);
         free(c->mode_origin);
         free(c->policy_origin);
@@ -161,6 +170,18 @@ int config_parse_json(const char *name, const char *text, size_t len, struct jso
                 return invalid_json(d, name, text, len, off, msg);
         *out = TAKE_PTR(obj);
         return 0;
+}
+
+bool boolean_name_valid(const char *s) {
+        size_t n = s ? strlen(s) : 0;
+
+        if (n == 0 || n > 255)
+                return false;
+        for (size_t i = 0; i < n; i++)
+                if (!(s[i] == '_' || (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+                      (s[i] >= '0' && s[i] <= '9')))
+                        return false;
+        return true;
 }
 
 /* ---- semantic checks ---- */
@@ -390,6 +411,61 @@ static void check_audit(struct ctx *c, struct json_object *v, struct se_config *
                 problem(c, off, "$.selinux.auditDenials: expected a boolean, got %s", got);
 }
 
+static void add_boolean(struct ctx *c, struct se_config *tmp, const char *name, int value, size_t off) {
+        struct se_boolean *nb = reallocarray(tmp->booleans, tmp->n_booleans + 1, sizeof(*nb));
+
+        if (!nb) {
+                c->error = -ENOMEM;
+                return;
+        }
+        tmp->booleans = nb;
+        nb[tmp->n_booleans] = (struct se_boolean){.name = strdup(name), .value = value, .origin = origin_at(c, off)};
+        if (!nb[tmp->n_booleans].name || !nb[tmp->n_booleans].origin) {
+                free(nb[tmp->n_booleans].name);
+                free(nb[tmp->n_booleans].origin);
+                c->error = -ENOMEM;
+                return;
+        }
+        tmp->n_booleans++;
+}
+
+static void check_booleans(struct ctx *c, struct json_object *v, struct se_config *tmp) {
+        const struct jl_step at[] = {JL_KEY("selinux"), JL_KEY("booleans")};
+        char got[GOT_SIZE];
+
+        if (json_object_is_type(v, json_type_null))
+                return;
+        if (!json_object_is_type(v, json_type_object)) {
+                size_t off = pos_of(c, at, 2, false);
+                describe(c, v, off, false, got, sizeof(got));
+                problem(c, off, "$.selinux.booleans: expected an object of boolean names and true/false, got %s",
+                        got);
+                return;
+        }
+        json_object_object_foreach(v, key, val) {
+                const struct jl_step kat[] = {JL_KEY("selinux"), JL_KEY("booleans"), JL_KEY(key)};
+                _cleanup_free_ char *path = jl_path_key("$.selinux.booleans", key, strlen(key));
+                if (!path) {
+                        c->error = -ENOMEM;
+                        return;
+                }
+                if (!boolean_name_valid(key)) {
+                        problem(c, pos_of(c, kat, 3, true),
+                                "%s: expected a boolean name (letters, digits and _), got \"%s\"", path, key);
+                        continue;
+                }
+                size_t off = pos_of(c, kat, 3, false);
+                if (json_object_is_type(val, json_type_boolean)) {
+                        add_boolean(c, tmp, key, json_object_get_boolean(val) ? 1 : 0, off);
+                        continue;
+                }
+                if (json_object_is_type(val, json_type_null))
+                        continue;
+                describe(c, val, off, false, got, sizeof(got));
+                problem(c, off, "%s: expected true or false, got %s", path, got);
+        }
+}
+
 static void check_block(struct ctx *c, struct json_object *sel, struct se_config *tmp) {
         const struct jl_step at[] = {JL_KEY("selinux")};
         char got[GOT_SIZE], hint[96];
@@ -407,6 +483,8 @@ static void check_block(struct ctx *c, struct json_object *sel, struct se_config
                         check_policy(c, v, tmp);
                 } else if (streq(key, "auditDenials")) {
                         check_audit(c, v, tmp);
+                } else if (streq(key, "booleans")) {
+                        check_booleans(c, v, tmp);
                 } else {
                         const struct jl_step kat[] = {JL_KEY("selinux"), JL_KEY(key)};
                         _cleanup_free_ char *path = jl_path_key("$.selinux", key, strlen(key));
@@ -419,7 +497,7 @@ static void check_block(struct ctx *c, struct json_object *sel, struct se_config
                                                     key_aliases, ELEMENTSOF(key_aliases)));
                         problem(c, pos_of(c, kat, 2, true),
                                 "%s: unknown key, expected one of \"mode\", \"policy\", "
-                                "\"auditDenials\"%s",
+                                "\"auditDenials\", \"booleans\"%s",
                                 path, hint);
                 }
         }
@@ -505,6 +583,21 @@ static void merge(struct se_config *cfg, struct se_config *tmp) {
                 free(cfg->audit_origin);
                 cfg->audit_origin = TAKE_PTR(tmp->audit_origin);
         }
+        for (size_t i = 0; i < tmp->n_booleans; i++) {
+                struct se_boolean *b = &tmp->booleans[i], *dst = NULL;
+                for (size_t j = 0; j < cfg->n_booleans && !dst; j++)
+                        if (streq(cfg->booleans[j].name, b->name))
+                                dst = &cfg->booleans[j];
+                if (!dst) {
+                        /* Room was made before merging, so this cannot fail. */
+                        dst = &cfg->booleans[cfg->n_booleans++];
+                        *dst = (struct se_boolean){0};
+                }
+                free(dst->name);
+                free(dst->origin);
+                *dst = *b;
+                *b = (struct se_boolean){0};
+        }
         cfg->found = true;
 }
 
@@ -535,6 +628,13 @@ int config_parse(const char *name, const char *text, size_t len, enum config_kin
         r = ctx_flush(&c, d);
         if (found)
                 *found = block;
+        if (r == 0 && block && tmp.n_booleans) {
+                struct se_boolean *nb = reallocarray(cfg->booleans, cfg->n_booleans + tmp.n_booleans, sizeof(*nb));
+                if (!nb)
+                        r = -ENOMEM;
+                else
+                        cfg->booleans = nb;
+        }
         if (r == 0 && block)
                 merge(cfg, &tmp);
         se_config_free(&tmp);

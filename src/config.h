@@ -16,11 +16,20 @@ enum se_mode se_mode_from_string(const char *s); /* SE_MODE_UNSET if unknown */
 
 /* Merged configuration. Unset keys keep what the target already has. Each
  * set key remembers where it came from ("FILE:LINE:COL") for messages. */
+/* One declared boolean default ("booleans": {"name": true}). */
+struct se_boolean {
+        char *name;
+        int value;
+        char *origin;
+};
+
 struct se_config {
         enum se_mode mode;
         char *policy;      /* SELINUXTYPE, NULL if unset */
         int audit_denials; /* -1 unset, 0 or 1 */
         char *mode_origin, *policy_origin, *audit_origin;
+        struct se_boolean *booleans; /* each name once, later sources win */
+        size_t n_booleans;
         bool found; /* some source held a block */
 };
 
@@ -56,6 +65,9 @@ int config_parse_fd(int fd, const char *name, enum config_kind kind, struct se_c
 /* True if `s` is a valid policy name: not empty, no '/', not "." or "..",
  * printable ASCII, at most 255 bytes. */
 bool policy_name_valid(const char *s);
+
+/* True if `s` can name a boolean: 1 to 255 of [A-Za-z0-9_]. */
+bool boolean_name_valid(const char *s);
 
 /* The steps below config_parse(), for callers that look further into the
  * same text (validate). */
