@@ -27,7 +27,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRCS))
 PRELOAD_SRCS := $(sort $(wildcard tests/preload/*.c))
 PRELOADS := $(patsubst tests/preload/%.c,$(BUILD)/tests/%.so,$(PRELOAD_SRCS))
 
-.PHONY: all check check-unit check-integration check-asan install clean demo bench
+.PHONY: all check check-unit check-integration check-asan check-valgrind install clean demo bench
 
 all: $(BIN)
 
@@ -52,6 +52,8 @@ $(BUILD)/obj $(BUILD)/tests $(BUILD)/tests/tools:
 
 check-unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+	@echo "== $(BUILD)/tests/test-root, resolving without openat2"
+	IGNITION_SELINUX_NO_OPENAT2=1 $(BUILD)/tests/test-root
 
 check-integration: $(BIN) $(TOOL_BINS) $(PRELOADS)
 	BUILD=$(BUILD) FAULT_STRIDE=$(FAULT_STRIDE) tests/integration/run.sh
@@ -62,9 +64,14 @@ check-asan:
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 		check-unit check-integration
 
+# The unit tests and the program's main paths under valgrind memcheck.
+check-valgrind: $(BIN) $(UNIT_BINS)
+	BUILD=$(BUILD) tests/valgrind.sh
+
 check: all
 	$(MAKE) check-unit
 	$(MAKE) check-integration
+	$(MAKE) check-valgrind
 	$(MAKE) check-asan
 
 demo: $(BIN)

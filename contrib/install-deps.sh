@@ -6,7 +6,7 @@ pkgs=(
         build-essential pkg-config clang libclang-rt-14-dev
         libjson-c-dev libselinux1-dev libsepol-dev libblkid-dev libcmocka-dev
         selinux-policy-default policycoreutils selinux-utils setools
-        attr e2fsprogs
+        attr e2fsprogs valgrind
 )
 missing=()
 for p in "${pkgs[@]}"; do

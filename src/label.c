@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <selinux/label.h>
 #include <selinux/selinux.h>
 #include <stdbool.h>
@@ -13,17 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
 #include "log.h"
 #include "pathbuf.h"
+#include "root.h"
 #include "util.h"
 
-#ifndef SYS_openat2
-#define SYS_openat2 437
-#endif
 
 #define XATTR_SELINUX "security.selinux"
 
@@ -43,16 +39,7 @@ static const char *const fc_files[] = {
 /* contexts/files, reached from the policy directory without leaving it: an
  * absolute or escaping link there would make libselinux read the host's. */
 static int open_files_dir(int policy_dirfd) {
-        struct open_how how = {
-                .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-                .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
-        };
-        long fd;
-
-        do
-                fd = syscall(SYS_openat2, policy_dirfd, "contexts/files", &how, sizeof(how));
-        while (fd < 0 && (errno == EAGAIN || errno == EINTR));
-        return fd < 0 ? negerrno() : (int)fd;
+        return root_open_beneath(policy_dirfd, "contexts/files", O_PATH | O_DIRECTORY);
 }
 
 /* libselinux opens these by name, following links; we cannot make it

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,11 +22,130 @@
 
 #define RESOLVE_WRITE_PARENT (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS)
 
+static int readlinkat_malloc(int dirfd, const char *name, char **target) {
+        for (size_t size = 256; size <= PATH_MAX * 4; size *= 2) {
+                _cleanup_free_ char *buf = malloc(size);
+                if (!buf)
+                        return -ENOMEM;
+                ssize_t n = readlinkat(dirfd, name, buf, size);
+                if (n < 0)
+                        return negerrno();
+                if ((size_t)n < size) {
+                        buf[n] = '\0';
+                        *target = TAKE_PTR(buf);
+                        return 0;
+                }
+        }
+        return -ENAMETOOLONG;
+}
+
+#define MAX_SYMLINKS 40
+
+/* For kernels without openat2 (before 5.6), and valgrind, which does not
+ * know it: the same rules applied one component at a time, symlinks read
+ * and followed by hand, ".." clamped at the start (RESOLVE_IN_ROOT) or
+ * refused (RESOLVE_BENEATH). Unlike the kernel's walk this one could be
+ * raced by concurrent renames, which an initramfs does not have. */
+static int resolve_by_hand(int dirfd, const char *path, int flags, uint64_t resolve) {
+        _cleanup_free_ char *todo = strdup(path);
+        _cleanup_close_ int cur = openat(dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        size_t depth = 0, links = 0;
+
+        if (!todo)
+                return -ENOMEM;
+        if (cur < 0)
+                return negerrno();
+        for (;;) {
+                char *p = todo;
+                while (*p == '/')
+                        p++;
+                if (!*p)
+                        break;
+                char *end = strchrnul(p, '/');
+                bool last = !end[strspn(end, "/")];
+                _cleanup_free_ char *name = strndup(p, (size_t)(end - p));
+                if (!name)
+                        return -ENOMEM;
+                memmove(todo, end, strlen(end) + 1);
+
+                if (streq(name, "."))
+                        continue;
+                if (streq(name, "..")) {
+                        if (depth == 0) {
+                                if (resolve & RESOLVE_BENEATH)
+                                        return -EXDEV;
+                                continue; /* the root is its own parent */
+                        }
+                        int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                        if (up < 0)
+                                return negerrno();
+                        close(cur);
+                        cur = up;
+                        depth--;
+                        continue;
+                }
+                struct stat st;
+                if (fstatat(cur, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                        if (!(last && errno == ENOENT))
+                                return negerrno();
+                        st.st_mode = 0;
+                }
+                if (S_ISLNK(st.st_mode) && !(last && (flags & O_NOFOLLOW))) {
+                        _cleanup_free_ char *target = NULL, *joined = NULL;
+                        if (resolve & RESOLVE_NO_SYMLINKS)
+                                return -ELOOP;
+                        if (++links > MAX_SYMLINKS)
+                                return -ELOOP;
+                        int r = readlinkat_malloc(cur, name, &target);
+                        if (r < 0)
+                                return r;
+                        if (target[0] == '/') {
+                                if (!(resolve & RESOLVE_IN_ROOT))
+                                        return -EXDEV;
+                                int top = openat(dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                                if (top < 0)
+                                        return negerrno();
+                                close(cur);
+                                cur = top;
+                                depth = 0;
+                        }
+                        if (asprintf(&joined, "%s/%s", target, todo) < 0)
+                                return -ENOMEM;
+                        free(todo);
+                        todo = TAKE_PTR(joined);
+                        continue;
+                }
+                if (last) {
+                        int fd = openat(cur, name, flags | O_NOFOLLOW | O_CLOEXEC);
+                        return fd < 0 ? negerrno() : fd;
+                }
+                int next = openat(cur, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (next < 0)
+                        return negerrno();
+                close(cur);
+                cur = next;
+                depth++;
+        }
+        int fd = openat(cur, ".", flags | O_CLOEXEC);
+        return fd < 0 ? negerrno() : fd;
+}
+
 static int openat2_retry(int dirfd, const char *path, int flags, uint64_t resolve) {
+        static bool no_openat2;
         struct open_how how = {
                 .flags = (uint64_t)(flags | O_CLOEXEC),
                 .resolve = resolve,
         };
+
+        static bool checked;
+
+        /* The test suite runs the fallback on kernels that have openat2 too. */
+        if (!checked) {
+                checked = true;
+                no_openat2 = getenv("IGNITION_SELINUX_NO_OPENAT2") != NULL;
+        }
+        if (no_openat2)
+                return resolve_by_hand(dirfd, path, flags, resolve);
 
         /* The kernel answers EAGAIN when a concurrent rename anywhere on the
          * system might have let a ".." step escape; retrying is the
@@ -34,6 +154,10 @@ static int openat2_retry(int dirfd, const char *path, int flags, uint64_t resolv
                 long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
                 if (fd >= 0)
                         return (int)fd;
+                if (errno == ENOSYS) {
+                        no_openat2 = true;
+                        return resolve_by_hand(dirfd, path, flags, resolve);
+                }
                 if (errno != EAGAIN && errno != EINTR)
                         return negerrno();
         }
@@ -60,6 +184,10 @@ int root_open_in(int rootfd, const char *path, int flags) {
                 return -EINVAL;
         return openat2_retry(rootfd, relative(path), flags,
                              RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
+}
+
+int root_open_beneath(int dirfd, const char *path, int flags) {
+        return openat2_retry(dirfd, path, flags, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
 }
 
 int root_open_parent_nofollow(int rootfd, const char *path, const char **basename) {
@@ -93,23 +221,6 @@ int root_lstat(int rootfd, const char *path, struct stat *st) {
         if (dirfd < 0)
                 return dirfd;
         return fstatat(dirfd, base, st, AT_SYMLINK_NOFOLLOW) < 0 ? negerrno() : 0;
-}
-
-static int readlinkat_malloc(int dirfd, const char *name, char **target) {
-        for (size_t size = 256; size <= PATH_MAX * 4; size *= 2) {
-                _cleanup_free_ char *buf = malloc(size);
-                if (!buf)
-                        return -ENOMEM;
-                ssize_t n = readlinkat(dirfd, name, buf, size);
-                if (n < 0)
-                        return negerrno();
-                if ((size_t)n < size) {
-                        buf[n] = '\0';
-                        *target = TAKE_PTR(buf);
-                        return 0;
-                }
-        }
-        return -ENAMETOOLONG;
 }
 
 int root_readlink(int rootfd, const char *path, char **target) {

@@ -18,6 +18,10 @@ int root_open(const char *root);
  * root. Returns fd or -errno. */
 int root_open_in(int rootfd, const char *path, int flags);
 
+/* Opens `path` under dirfd, following symlinks only while they stay beneath
+ * it (RESOLVE_BENEATH): -EXDEV for absolute or escaping ones. */
+int root_open_beneath(int dirfd, const char *path, int flags);
+
 /* Opens the directory containing `path` for writing entries into it, with
  * no symlink allowed anywhere on the way (-ELOOP then). *basename points into
  * `path` at the last component. Returns an O_PATH|O_DIRECTORY fd or -errno. */

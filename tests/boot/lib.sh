@@ -1,0 +1,293 @@
+# SPDX-License-Identifier: MIT
+# Shared by the QEMU boot tests (tests/boot/): building the kernel, initramfs and root disk
+# images from Debian packages, booting them, reading what the guest reports. Sourced.
+#
+# Everything built is cached under $BOOTCACHE (default /var/tmp/ignition-selinux-boot), each
+# artefact under a name keyed on the hash of its inputs, so a second run only boots.
+set -euo pipefail
+
+BOOT_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BOOT_DIR=$BOOT_TOP/tests/boot
+BOOTCACHE=${BOOTCACHE:-/var/tmp/ignition-selinux-boot}
+BUILD=${BUILD:-build}
+BIN=${BIN:-$BOOT_TOP/$BUILD/ignition-selinux}
+POLICY_TOOL=${POLICY_TOOL:-$BOOT_TOP/$BUILD/tests/tools/policy-tool}
+SUITE=bookworm
+# Packages of the guest's root, beyond debootstrap's minbase.
+ROOT_PKGS=systemd,systemd-sysv,udev,dbus,kmod,selinux-policy-default,policycoreutils,selinux-utils,libjson-c5,procps
+# Seconds a boot may take before it is killed (TCG on 2 cores: ~35-55 s).
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-240}
+# The kernel command line of field-facts.md; scenarios add or drop words.
+BASE_CMDLINE="console=ttyS0,115200 root=/dev/vda rw rootfstype=ext4 security=selinux systemd.firstboot=off rd.shell=0 rd.emergency=poweroff panic=-1"
+FIRSTBOOT_CMDLINE="ignition.firstboot ignition.platform.id=qemu"
+
+blog() { echo "[boot $(date +%T)] $*" >&2; }
+bdie() { echo "boot: $*" >&2; exit 1; }
+
+hash_of() { cat "$@" | sha256sum | cut -c1-16; }
+hash_str() { printf '%s' "$*" | sha256sum | cut -c1-16; }
+
+# The Debian mirror apt uses, so debootstrap fetches from the same place.
+debian_mirror() {
+        local m
+        m=$(grep -rhE '^(URIs:|deb )' /etc/apt/sources.list /etc/apt/sources.list.d/*.sources \
+                /etc/apt/sources.list.d/*.list 2>/dev/null |
+                grep -oE 'https?://[^ ]*/debian/?( |$)' | grep -v security | head -n1 | tr -d ' ')
+        echo "${m:-http://deb.debian.org/debian}"
+}
+
+# The kernel: Debian's linux-image-amd64 installed on this host (INITRD=No).
+kernel_path() {
+        local k
+        k=$(ls -1v /boot/vmlinuz-*-amd64 2>/dev/null | tail -n1)
+        [ -n "$k" ] || bdie "no /boot/vmlinuz-*-amd64: run contrib/install-boot-deps.sh"
+        echo "$k"
+}
+kernel_version() { basename "$(kernel_path)" | sed 's/^vmlinuz-//'; }
+
+# cache_put TMP FINAL: publish a finished artefact atomically (the first writer wins).
+cache_put() { mv -T "$1" "$2" 2>/dev/null || rm -rf "$1"; }
+
+# The debootstrapped tree, as a tarball (numeric owners, xattrs kept).
+debootstrap_tarball() {
+        local mirror key out tmp
+        mirror=$(debian_mirror)
+        key=$(hash_str "$SUITE $mirror $ROOT_PKGS minbase")
+        out=$BOOTCACHE/debootstrap-$SUITE-$key.tar
+        if [ ! -f "$out" ]; then
+                mkdir -p "$BOOTCACHE"
+                tmp=$(mktemp -d "$BOOTCACHE/.debootstrap.XXXXXX")
+                blog "debootstrap $SUITE from $mirror (once; cached as $out)"
+                if ! debootstrap --variant=minbase --include="$ROOT_PKGS" "$SUITE" "$tmp/root" "$mirror" \
+                        >"$tmp/log" 2>&1; then
+                        tail -n 30 "$tmp/log" >&2
+                        rm -rf "$tmp"
+                        bdie "debootstrap failed"
+                fi
+                rm -rf "$tmp/root/var/cache/apt/archives/"*.deb "$tmp/root/var/lib/apt/lists/"*_* 2>/dev/null || true
+                tar --numeric-owner --xattrs --xattrs-include='*' -C "$tmp/root" -cf "$tmp/root.tar" .
+                cache_put "$tmp/root.tar" "$out"
+                rm -rf "$tmp"
+        fi
+        echo "$out"
+}
+
+# Flatcar's audit rules that hide denials (field-facts.md), so the program has them to act on.
+flatcar_audit_rules() {
+        local r=$1
+        mkdir -p "$r/etc/audit/rules.d"
+        printf -- '-D\n' >"$r/etc/audit/rules.d/00-clear.rules"
+        printf -- '# Drop every SELinux AVC record (Flatcar default)\n-a exclude,never -F msgtype>=1400 -F msgtype<=1499\n' \
+                >"$r/etc/audit/rules.d/80-selinux.rules"
+        printf -- '-a exclude,never -F msgtype=CONFIG_CHANGE\n-a exclude,always -F msgtype>0\n' \
+                >"$r/etc/audit/rules.d/99-default.rules"
+        chmod 0640 "$r"/etc/audit/rules.d/*.rules
+}
+
+# The image's /etc/selinux/config: permissive, policy type `mcs`, as Flatcar ships it.
+flatcar_config() {
+        cat >"$1" <<'CONF'
+# This file controls the state of SELinux on the system.
+# SELINUX= can take one of these three values:
+#     enforcing - SELinux security policy is enforced.
+#     permissive - SELinux prints warnings instead of enforcing.
+#     disabled - No SELinux policy is loaded.
+SELINUX=permissive
+# SELINUXTYPE= can take one of these values:
+#     mcs - Multi Category Security protection.
+SELINUXTYPE=mcs
+CONF
+}
+
+# lay_out LAYOUT ROOT: moves Debian's policy (type `default`, renamed `mcs` as on Flatcar) to
+# where Flatcar keeps it.
+#   old  real files in usr/lib/selinux/{config,mcs}, store usr/lib/selinux/policy/mcs;
+#        etc/selinux/{config,mcs} and var/lib/selinux relative links into usr (before 3745)
+#   new  real etc/selinux/{config,mcs,semanage.conf}; usr/lib/selinux/* compatibility links
+#        into usr/share/flatcar/etc/selinux; the store as in old (Alpha 3745 and later)
+lay_out() {
+        local layout=$1 r=$2
+        rm -f "$r/etc/selinux/config"
+        mkdir -p "$r/usr/lib/selinux/policy"
+        mv "$r/var/lib/selinux/default" "$r/usr/lib/selinux/policy/mcs"
+        rm -rf "$r/var/lib/selinux"
+        ln -s ../../usr/lib/selinux/policy "$r/var/lib/selinux"
+        case $layout in
+        old)
+                mv "$r/etc/selinux/default" "$r/usr/lib/selinux/mcs"
+                flatcar_config "$r/usr/lib/selinux/config"
+                ln -s ../../usr/lib/selinux/config "$r/etc/selinux/config"
+                ln -s ../../usr/lib/selinux/mcs "$r/etc/selinux/mcs"
+                ;;
+        new)
+                local fl=$r/usr/share/flatcar/etc/selinux
+                mkdir -p "$fl"
+                mv "$r/etc/selinux/default" "$fl/mcs"
+                flatcar_config "$fl/config"
+                cp -a "$r/etc/selinux/semanage.conf" "$fl/semanage.conf"
+                for f in config mcs semanage.conf; do
+                        ln -s "../../share/flatcar/etc/selinux/$f" "$r/usr/lib/selinux/$f"
+                done
+                # /etc is an overlay on Flatcar: its merged view holds real entries.
+                rm -rf "$r/etc/selinux/semanage.conf"
+                cp -a "$fl/config" "$fl/mcs" "$fl/semanage.conf" "$r/etc/selinux/"
+                ;;
+        *) bdie "unknown layout $layout" ;;
+        esac
+}
+
+# The guest's extras: the probe unit, the replica of the manual steps, the policy tool.
+add_guest_files() {
+        local r=$1
+        install -Dm755 "$BOOT_DIR/guest/probe.sh" "$r/usr/local/sbin/ignition-selinux-probe"
+        install -Dm755 "$BOOT_DIR/guest/replica.sh" "$r/usr/local/sbin/ignition-selinux-replica"
+        install -Dm644 "$BOOT_DIR/guest/ignition-selinux-probe.service" \
+                "$r/etc/systemd/system/ignition-selinux-probe.service"
+        mkdir -p "$r/etc/systemd/system/multi-user.target.wants"
+        ln -sf ../ignition-selinux-probe.service \
+                "$r/etc/systemd/system/multi-user.target.wants/ignition-selinux-probe.service"
+        install -Dm755 "$POLICY_TOOL" "$r/usr/local/bin/policy-tool"
+        printf '/dev/vda / ext4 rw 0 1\n' >"$r/etc/fstab"
+        printf 'flatcar-test\n' >"$r/etc/hostname"
+        : >"$r/etc/machine-id"
+}
+
+# root_image LAYOUT: a labelled ext4 image of the guest's root in that layout; prints its path.
+root_image() {
+        local layout=$1 tarball key out tmp fc label
+        tarball=$(debootstrap_tarball)
+        [ -x "$POLICY_TOOL" ] || bdie "no $POLICY_TOOL: make $BUILD/tests/tools/policy-tool"
+        key=$(hash_of "$BOOT_DIR/lib.sh" "$BOOT_DIR/guest/probe.sh" "$BOOT_DIR/guest/replica.sh" \
+                "$BOOT_DIR/guest/ignition-selinux-probe.service" "$POLICY_TOOL" <(echo "$tarball $layout"))
+        out=$BOOTCACHE/root-$layout-$key.img
+        if [ ! -f "$out" ]; then
+                tmp=$(mktemp -d "$BOOTCACHE/.root-$layout.XXXXXX")
+                blog "building the $layout-layout root image (once; cached as $out)"
+                mkdir "$tmp/root"
+                tar --numeric-owner --xattrs --xattrs-include='*' -C "$tmp/root" -xf "$tarball"
+                lay_out "$layout" "$tmp/root"
+                flatcar_audit_rules "$tmp/root"
+                add_guest_files "$tmp/root"
+                case $layout in
+                old) fc=$tmp/root/usr/lib/selinux/mcs/contexts/files/file_contexts ;;
+                new) fc=$tmp/root/etc/selinux/mcs/contexts/files/file_contexts ;;
+                esac
+                # Label as an image build does, with the policy's own file_contexts.
+                setfiles -F -r "$tmp/root" "$fc" "$tmp/root" >"$tmp/setfiles.log" 2>&1 ||
+                        { cat "$tmp/setfiles.log" >&2; bdie "setfiles failed"; }
+                mkfs.ext4 -q -F -L root -d "$tmp/root" "$tmp/root.img" 2G >"$tmp/mkfs.log" 2>&1 ||
+                        { cat "$tmp/mkfs.log" >&2; bdie "mkfs.ext4 failed"; }
+                # mkfs.ext4 -d labels everything but the image's root directory.
+                getfattr -h --absolute-names --only-values -n security.selinux "$tmp/root" >"$tmp/rootlabel" ||
+                        bdie "the root directory has no label"
+                debugfs -w -R "ea_set -f $tmp/rootlabel / security.selinux" "$tmp/root.img" >/dev/null 2>&1 ||
+                        bdie "debugfs ea_set failed"
+                label=$(debugfs -R "ea_get / security.selinux" "$tmp/root.img" 2>/dev/null)
+                [[ $label == *root_t* ]] || bdie "root directory label not set: $label"
+                cache_put "$tmp/root.img" "$out"
+                rm -rf "$tmp"
+                for old in "$BOOTCACHE"/root-$layout-*.img; do [ "$old" = "$out" ] || rm -f "$old"; done
+        fi
+        echo "$out"
+}
+
+# initrd_image with|without|every-boot: the dracut initramfs (Debian's ignition module, plus
+# ours or not; every-boot: ours with ignition_selinux_every_boot=yes in a dracut.conf.d file).
+# dracut runs from a private copy of /usr/lib/dracut with our module added as
+# modules.d/31ignition-selinux, so the host's dracut is never written.
+initrd_image() {
+        local which=$1 kver key out tmp add="ignition"
+        kver=$(kernel_version)
+        [ -x "$BIN" ] || bdie "no $BIN: make"
+        key=$(hash_of "$BIN" "$BOOT_TOP/dracut/module-setup.sh" "$BOOT_TOP/dracut/ignition-selinux.service" \
+                "$BOOT_DIR/lib.sh" <(dpkg-query -W dracut ignition systemd "linux-image-$kver"; echo "$which"))
+        out=$BOOTCACHE/initrd-$which-$key.img
+        if [ ! -f "$out" ]; then
+                tmp=$(mktemp -d "$BOOTCACHE/.initrd.XXXXXX")
+                blog "building the initramfs: $which (cached as $out)"
+                cp -a /usr/lib/dracut "$tmp/dracut"
+                mkdir "$tmp/dracut/modules.d/31ignition-selinux" "$tmp/conf.d"
+                cp "$BOOT_TOP/dracut/module-setup.sh" "$BOOT_TOP/dracut/ignition-selinux.service" \
+                        "$tmp/dracut/modules.d/31ignition-selinux/"
+                [ "$which" = without ] || add="ignition ignition-selinux"
+                [ "$which" = every-boot ] && echo 'ignition_selinux_every_boot=yes' >"$tmp/conf.d/50-ignition-selinux.conf"
+                if ! dracutbasedir=$tmp/dracut IGNITION_SELINUX_BIN=$BIN \
+                        dracut --force --quiet --no-hostonly --no-hostonly-cmdline --no-early-microcode \
+                        --conf /dev/null --confdir "$tmp/conf.d" --tmpdir "$tmp" \
+                        --modules "systemd systemd-initrd dracut-systemd base fs-lib rootfs-block kernel-modules qemu" \
+                        --add "$add" --omit "plymouth i18n" \
+                        --drivers "virtio_blk virtio_pci qemu_fw_cfg ext4" --compress "zstd -1 -T0" \
+                        --kver "$kver" "$tmp/initrd.img" >"$tmp/log" 2>&1; then
+                        tail -n 30 "$tmp/log" >&2
+                        bdie "dracut failed"
+                fi
+                cache_put "$tmp/initrd.img" "$out"
+                rm -rf "$tmp"
+                for old in "$BOOTCACHE"/initrd-$which-*.img; do [ "$old" = "$out" ] || rm -f "$old"; done
+        fi
+        echo "$out"
+}
+
+# with_extra_files INITRD OUT SRC:DEST...: INITRD with a cpio of extra files appended (the
+# kernel unpacks concatenated archives in order), e.g. a baked base.d config.
+with_extra_files() {
+        local initrd=$1 out=$2 tmp spec; shift 2
+        tmp=$(mktemp -d)
+        for spec in "$@"; do
+                install -Dm644 "${spec%%:*}" "$tmp/root/${spec#*:}"
+        done
+        cp "$initrd" "$out"
+        (cd "$tmp/root" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >>"$out"
+        rm -rf "$tmp"
+}
+
+# The accelerator: KVM only where it really works. /dev/kvm on these machines is a nested
+# paravirtual KVM (kvm_pvm) under which Debian's kernel hangs at "Probing EDD".
+qemu_accel() {
+        if [ -n "${BOOT_ACCEL:-}" ]; then echo "$BOOT_ACCEL"; return; fi
+        if [ -d /sys/module/kvm_pvm ] || ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
+                echo tcg
+        else
+                echo kvm
+        fi
+}
+
+# boot_vm DIR IMAGE INITRD CMDLINE [CONFIG]: boots, waits for the guest to power off (or the
+# timeout), leaves DIR/console.log (ttyS0) and DIR/probe.log (ttyS1); returns qemu's status
+# (124 on timeout).
+boot_vm() {
+        local dir=$1 img=$2 initrd=$3 cmdline=$4 config=${5:-} accel args=() rc=0 start
+        accel=$(qemu_accel)
+        args=(-machine q35 -accel "$accel" -m 1536 -smp "${BOOT_SMP:-2}" -cpu max
+                -display none -monitor none -no-reboot -no-user-config -nodefaults
+                -kernel "$(kernel_path)" -initrd "$initrd" -append "$cmdline"
+                -drive "file=$img,format=raw,if=virtio"
+                -serial "file:$dir/console.log" -serial "file:$dir/probe.log"
+                -netdev user,id=n0 -device virtio-net-pci,netdev=n0)
+        [ -n "$config" ] && args+=(-fw_cfg "name=opt/com.coreos/config,file=$config")
+        start=$(date +%s)
+        timeout --kill-after=10 "$BOOT_TIMEOUT" qemu-system-x86_64 "${args[@]}" \
+                >"$dir/qemu.log" 2>&1 || rc=$?
+        echo "$(( $(date +%s) - start ))" >"$dir/boot-seconds"
+        return $rc
+}
+
+# probe VAR [LOG]: the value the guest reported as "PROBE VAR=value" (last one wins).
+probe() {
+        local log=${2:-$SCEN_DIR/probe.log}
+        tr -d '\r' <"$log" | sed -n "s/^PROBE $1=//p" | tail -n1
+}
+
+# img_selinux_manifest IMAGE: everything SELinux-related on the image (type, mode, link
+# target, content hash), read with debugfs (no mounting).
+img_selinux_manifest() {
+        local img=$1 tmp p
+        tmp=$(mktemp -d)
+        for p in /etc/selinux /var/lib/selinux /usr/lib/selinux /etc/audit/rules.d /usr/share/flatcar; do
+                mkdir -p "$tmp/d$(dirname "$p")"
+                debugfs -R "rdump $p $tmp/d$(dirname "$p")" "$img" >/dev/null 2>&1 || true
+        done
+        (cd "$tmp/d" && find . -printf '%p %y %m %s %l\n' | LC_ALL=C sort &&
+                find . -type f -print0 | LC_ALL=C sort -z | xargs -0r sha256sum)
+        rm -rf "$tmp"
+}

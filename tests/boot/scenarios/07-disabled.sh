@@ -1,0 +1,13 @@
+#!/bin/bash
+# 7. `mode: disabled` → no policy loaded, before or after switch-root.
+source "$(dirname "$0")/../scenario.sh"
+fresh_disk old
+cfg=$(file_form '{"selinux":{"mode":"disabled"}}' | config disabled)
+first_boot "" "$cfg"
+assert_unit_ran
+assert_unit_log "no policy loaded"
+assert_probed
+assert_eq "$(p config)" SELINUX=disabled "/etc/selinux/config"
+assert_eq "$(p policy_loaded)" no "policy loaded"
+assert_eq "$(p getenforce)" Disabled "getenforce"
+assert_eq "$(p system_slice)" active "systemctl is-active system.slice"
