@@ -1,6 +1,7 @@
 # ignition-selinux
 VERSION := 0.1.0
 PREFIX ?= /usr
+DRACUTMODDIR ?= $(PREFIX)/lib/dracut/modules.d/31ignition-selinux
 DESTDIR ?=
 BUILD ?= build
 # Every Nth fault point in the fault-injection test (all of them by default).
@@ -27,7 +28,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRCS))
 PRELOAD_SRCS := $(sort $(wildcard tests/preload/*.c))
 PRELOADS := $(patsubst tests/preload/%.c,$(BUILD)/tests/%.so,$(PRELOAD_SRCS))
 
-.PHONY: all check check-unit check-integration check-asan check-valgrind install clean demo bench
+.PHONY: all check check-unit check-integration check-asan check-valgrind check-boot install install-dracut clean demo demo-boot bench
 
 all: $(BIN)
 
@@ -68,12 +69,23 @@ check-asan:
 check-valgrind: $(BIN) $(UNIT_BINS)
 	BUILD=$(BUILD) tests/valgrind.sh
 
+# Real QEMU boots with Debian's kernel, dracut and Ignition (tests/boot/, docs/boot.md).
+check-boot: $(BIN) $(BUILD)/tests/tools/policy-tool
+	BUILD=$(BUILD) JOBS=$${JOBS:-2} tests/boot/run.sh
+
 check: all
 	$(MAKE) check-unit
 	$(MAKE) check-integration
 	$(MAKE) check-valgrind
 	$(MAKE) check-asan
+	@if tests/boot/run.sh --deps-ok; then $(MAKE) check-boot; \
+	else echo "check-boot skipped: run contrib/install-boot-deps.sh"; fi
 
+# Boots a VM whose Ignition config declares enforcing (the README's first command).
+demo-boot: $(BIN) $(BUILD)/tests/tools/policy-tool
+	BUILD=$(BUILD) tests/boot/demo.sh
+
+# The same steps on a Flatcar-like root in a directory, no VM.
 demo: $(BIN)
 	contrib/demo.sh
 
@@ -81,10 +93,14 @@ demo: $(BIN)
 bench: $(BIN) $(BUILD)/tests/tools/policy-tool
 	BUILD=$(BUILD) bench/run.sh $(BENCH_ARGS)
 
-install: $(BIN)
+install: $(BIN) install-dracut
 	install -Dm755 $(BIN) $(DESTDIR)$(PREFIX)/bin/ignition-selinux
 	install -Dm644 docs/ignition-selinux.8 $(DESTDIR)$(PREFIX)/share/man/man8/ignition-selinux.8
 	install -Dm644 docs/ignition-selinux.json.5 $(DESTDIR)$(PREFIX)/share/man/man5/ignition-selinux.json.5
+
+install-dracut:
+	install -Dm755 dracut/module-setup.sh $(DESTDIR)$(DRACUTMODDIR)/module-setup.sh
+	install -Dm644 dracut/ignition-selinux.service $(DESTDIR)$(DRACUTMODDIR)/ignition-selinux.service
 
 clean:
 	rm -rf build build-asan
