@@ -14,6 +14,7 @@
 #include "apply.h"
 #include "cmdline.h"
 #include "config.h"
+#include "denials.h"
 #include "diag.h"
 #include "fsutil.h"
 #include "load.h"
@@ -30,6 +31,9 @@ enum exit_code {
         EXIT_USAGE = 2,
         EXIT_APPLY = 3, /* the target could not be read or changed */
         EXIT_LOAD = 4,  /* the policy could not be loaded in the mode asked */
+        /* denials */
+        EXIT_DENIALS_ENFORCED = 1,   /* at least one denial would be enforced */
+        EXIT_DENIALS_UNREADABLE = 3, /* the input could not be read */
 };
 
 struct opts {
@@ -43,6 +47,7 @@ static void usage(FILE *f) {
         fputs("Usage: ignition-selinux apply [OPTIONS]\n"
               "       ignition-selinux plan [OPTIONS]\n"
               "       ignition-selinux validate FILE...\n"
+              "       ignition-selinux denials [--json] [--raw] [--permissive-domain TYPE]... [FILE|-]\n"
               "\n"
               "Apply the `selinux` block of the Ignition configuration to the target root:\n"
               "a writable, labelled policy store, a real /etc/selinux/config, and the\n"
@@ -61,8 +66,15 @@ static void usage(FILE *f) {
               "  -h, --help         this help\n"
               "      --version      version\n"
               "\n"
+              "Options for denials (reads audit.log, journal or dmesg text; default stdin):\n"
+              "  --json             a JSON array of groups\n"
+              "  --raw              the records themselves, grouped (for a bug report)\n"
+              "  --permissive-domain TYPE  a domain that stays permissive: its denials would\n"
+              "                     not be enforced (repeatable)\n"
+              "\n"
               "Exit status: 0 done, 1 invalid configuration, 2 usage, 3 target not\n"
-              "changed as asked, 4 policy not loaded as asked. See ignition-selinux(8).\n",
+              "changed as asked, 4 policy not loaded as asked. denials: 0 no denial would\n"
+              "be enforced, 1 some would, 2 usage, 3 unreadable input. See ignition-selinux(8).\n",
               f);
 }
 
@@ -230,6 +242,51 @@ static int run_validate(int argc, char **argv) {
         return ret;
 }
 
+static int run_denials(int argc, char **argv) {
+        enum { OPT_JSON = 0x100, OPT_RAW, OPT_PERMISSIVE_DOMAIN };
+        static const struct option longopts[] = {
+                {"json", no_argument, NULL, OPT_JSON},
+                {"raw", no_argument, NULL, OPT_RAW},
+                {"permissive-domain", required_argument, NULL, OPT_PERMISSIVE_DOMAIN},
+                {"help", no_argument, NULL, 'h'},
+                {0},
+        };
+        struct denials_opts o = {0};
+        size_t n_enforced = 0;
+        int c, r;
+
+        while ((c = getopt_long(argc, argv, "h", longopts, NULL)) >= 0) {
+                switch (c) {
+                case OPT_JSON: o.json = true; break;
+                case OPT_RAW: o.raw = true; break;
+                case 'h': usage(stdout); free(o.permissive_domains); return EXIT_OK;
+                case OPT_PERMISSIVE_DOMAIN: {
+                        char **n = realloc(o.permissive_domains, (o.n_permissive_domains + 1) * sizeof(*n));
+                        if (!n) {
+                                free(o.permissive_domains);
+                                log_errno(-ENOMEM, "Failed to parse the arguments");
+                                return EXIT_USAGE;
+                        }
+                        o.permissive_domains = n;
+                        o.permissive_domains[o.n_permissive_domains++] = optarg;
+                        break;
+                }
+                default: usage(stderr); free(o.permissive_domains); return EXIT_USAGE;
+                }
+        }
+        if (argc - optind > 1) {
+                log_error("unexpected argument: %s", argv[optind + 1]);
+                usage(stderr);
+                free(o.permissive_domains);
+                return EXIT_USAGE;
+        }
+        r = denials_run(optind < argc ? argv[optind] : NULL, &o, &n_enforced);
+        free(o.permissive_domains);
+        if (r < 0)
+                return EXIT_DENIALS_UNREADABLE;
+        return n_enforced > 0 ? EXIT_DENIALS_ENFORCED : EXIT_OK;
+}
+
 int main(int argc, char **argv) {
         if (argc < 2) {
                 usage(stderr);
@@ -250,6 +307,8 @@ int main(int argc, char **argv) {
                 return run(false, argc - 1, argv + 1);
         if (streq(verb, "validate"))
                 return run_validate(argc - 1, argv + 1);
+        if (streq(verb, "denials"))
+                return run_denials(argc - 1, argv + 1);
         log_error("unknown command \"%s\"", verb);
         usage(stderr);
         return EXIT_USAGE;
