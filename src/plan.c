@@ -161,6 +161,13 @@ static int plan_copy(const struct plan_input *in, struct plan *p, const char *pa
                           in->root_display, path, target);
                 return -EINVAL;
         }
+        /* A link to one of its own ancestors would copy a tree into itself. */
+        size_t rl = strlen(resolved);
+        if (streq(resolved, "/") || (strncmp(path, resolved, rl) == 0 && (path[rl] == '/' || !path[rl]))) {
+                diags_add(d, DIAG_ERROR, "%s%s: symlink to %s leads to %s, which contains it; refusing to copy",
+                          in->root_display, path, target, resolved);
+                return -EINVAL;
+        }
         return add_step(p, STEP_COPY_DIR, path, NULL, "replace symlink %s -> %s by a labelled copy of %s",
                         path, target, resolved);
 }

@@ -88,5 +88,26 @@ SETUP='rm "$root/etc/selinux/ignition.json"; mkdir "$root/etc/selinux/ignition.j
         case_ block-is-directory file '' 'ignition.json: cannot read: Is a directory'
 SETUP='args=(--source-root "$TMP/src"); mkdir -p "$TMP/src/usr/lib/ignition/base.d"; echo "{\"selinux\": {\"mode\": 3}}" >"$TMP/src/usr/lib/ignition/base.d/10-bad.ign"; rm "$root/etc/selinux/ignition.json"' \
         case_ bad-base-d file '' 'base.d/10-bad.ign:1:' '$.selinux.mode'
-[ "$n" -ge 30 ] || fail "only $n cases"
+case_ unknown-boolean file '{"selinux": {"booleans": {"allow_execmen": true}}}' '$.selinux.booleans.allow_execmen: expected a boolean the mcs policy defines' 'did you mean "allow_execmem"'
+case_ boolean-string file '{"selinux": {"booleans": {"allow_execmem": "on"}}}' '$.selinux.booleans.allow_execmem: expected true or false, got string "on"'
+case_ booleans-array file '{"selinux": {"booleans": ["allow_execmem"]}}' '$.selinux.booleans: expected an object'
+case_ boolean-bad-name file '{"selinux": {"booleans": {"a-b": true}}}' 'expected a boolean name'
+case_ boolean-duplicate file '{"selinux": {"booleans": {"allow_execmem": true, "allow_execmem": false}}}' '$.selinux.booleans.allow_execmem: duplicate key'
+case_ policy-space file '{"selinux": {"policy": "mcs "}}' '$.selinux.policy: expected a policy name'
+case_ policy-dot file '{"selinux": {"policy": "."}}' '$.selinux.policy: expected a policy name'
+long=$(printf 'x%.0s' $(seq 1 2000))
+case_ long-mode file "{\"selinux\": {\"mode\": \"$long\"}}" '$.selinux.mode: expected one of' 'x"...'
+case_ byte-order-mark file '\xef\xbb\xbf{"selinux": {"mode": "enforcing"}}' 'invalid JSON'
+case_ nan file '{"selinux": {"auditDenials": NaN}}' 'invalid JSON'
+case_ raw-tab-in-string file '{"selinux": {"mode": "enf\torcing"}}' 'invalid JSON'
+case_ quoted-true file '{"selinux": {"auditDenials": "true"}}' 'did you mean true, without quotes?'
+case_ raw-block-array raw '{"ignition": {"version": "3.4.0"}, "selinux": ["enforcing"]}' 'raw.ign:1:' '$.selinux: expected an object, got array'
+case_ utf16 file '\xff\xfe{\x00"\x00s\x00' "$J:1:"
+SETUP='rm "$root/etc/selinux/mcs"; ln -s / "$root/etc/selinux/mcs"' \
+        case_ policy-link-to-root file '{"selinux": {"mode": "enforcing"}}' 'which contains it; refusing to copy'
+SETUP='rm "$root/var/lib/selinux"; ln -s /var "$root/var/lib/selinux"; mkdir -p "$root/var/mcs"' \
+        case_ store-link-to-ancestor file '{"selinux": {"mode": "enforcing"}}' '/var/lib/selinux: symlink to /var leads to /var, which contains it'
+SETUP='rm -r "$root/etc/selinux"; ln -s ../usr/lib/selinux "$root/etc/selinux"; echo "{\"selinux\": {\"mode\": \"enforcing\"}}" >"$root/usr/lib/selinux/ignition.json"' \
+        case_ selinux-dir-is-link file '' 'a parent directory is a symlink; refusing to write through it'
+[ "$n" -ge 50 ] || fail "only $n cases"
 echo "$n bad inputs rejected"
