@@ -218,7 +218,39 @@ struct audit_ctx {
         struct diags *d;
         char *store, *backup_dir;
         bool backup_dir_planned;
+        /* The last policy stripped, and the result: the store's policy.kern
+         * is usually the very bytes of policy.N, and is not stripped twice. */
+        char *last_in, *last_out;
+        size_t last_in_len, last_out_len, last_count;
 };
+
+static int strip_cached(struct audit_ctx *a, const char *in, size_t len, void **out, size_t *outlen,
+                        size_t *count) {
+        int r;
+
+        if (!a->last_in || !same_bytes(a->last_in, a->last_in_len, in, len)) {
+                free(a->last_in);
+                free(a->last_out);
+                a->last_in = a->last_out = NULL;
+                void *o;
+                r = dontaudit_strip(in, len, &o, &a->last_out_len, &a->last_count);
+                if (r < 0)
+                        return r;
+                a->last_out = o;
+                a->last_in = malloc(len ? len : 1);
+                if (!a->last_in)
+                        return -ENOMEM;
+                memcpy(a->last_in, in, len);
+                a->last_in_len = len;
+        }
+        *out = malloc(a->last_out_len ? a->last_out_len : 1);
+        if (!*out)
+                return -ENOMEM;
+        memcpy(*out, a->last_out, a->last_out_len);
+        *outlen = a->last_out_len;
+        *count = a->last_count;
+        return 0;
+}
 
 static int plan_rules(struct audit_ctx *a, bool enable) {
         const struct plan_input *in = a->in;
@@ -327,7 +359,7 @@ static int plan_policy(struct audit_ctx *a, const char *path, bool enable, bool 
         }
 
         if (enable) {
-                r = dontaudit_strip(cur, cur_len, &stripped, &stripped_len, &count);
+                r = strip_cached(a, cur, cur_len, &stripped, &stripped_len, &count);
                 if (r == -EINVAL) {
                         diags_add(a->d, DIAG_ERROR, "%s%s: not a binary policy that libsepol can read",
                                   in->root_display, path);
@@ -433,6 +465,8 @@ static int plan_audit(const struct plan_input *in, struct plan *p, struct diags 
 out:
         free(a.store);
         free(a.backup_dir);
+        free(a.last_in);
+        free(a.last_out);
         return r;
 }
 
