@@ -28,7 +28,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRCS))
 PRELOAD_SRCS := $(sort $(wildcard tests/preload/*.c))
 PRELOADS := $(patsubst tests/preload/%.c,$(BUILD)/tests/%.so,$(PRELOAD_SRCS))
 
-.PHONY: all check check-unit check-integration check-asan check-valgrind check-boot install install-dracut clean demo demo-boot bench
+.PHONY: all check check-unit check-integration check-asan check-valgrind check-boot install install-dracut clean demo demo-boot bench fuzz fuzz-smoke
 
 all: $(BIN)
 
@@ -73,11 +73,21 @@ check-valgrind: $(BIN) $(UNIT_BINS)
 check-boot: $(BIN) $(BUILD)/tests/tools/policy-tool
 	BUILD=$(BUILD) JOBS=$${JOBS:-2} tests/boot/run.sh
 
+# libFuzzer targets in fuzz/ (clang); see docs/security.md.
+FUZZ_SECONDS ?= 600
+FUZZ_JOBS ?= 2
+fuzz:
+	fuzz/run.sh $(FUZZ_SECONDS) $(if $(FUZZ_RUNS),--runs $(FUZZ_RUNS)) -j$(FUZZ_JOBS)
+# Each target 10 s or 20000 inputs, whichever ends first (make check runs it).
+fuzz-smoke:
+	fuzz/run.sh 10 --runs 20000 -j$(FUZZ_JOBS)
+
 check: all
 	$(MAKE) check-unit
 	$(MAKE) check-integration
 	$(MAKE) check-valgrind
 	$(MAKE) check-asan
+	$(MAKE) fuzz-smoke
 	@if tests/boot/run.sh --deps-ok; then $(MAKE) check-boot; \
 	else echo "check-boot skipped: run contrib/install-boot-deps.sh"; fi
 
@@ -103,4 +113,4 @@ install-dracut:
 	install -Dm644 dracut/ignition-selinux.service $(DESTDIR)$(DRACUTMODDIR)/ignition-selinux.service
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -29,7 +29,7 @@ check_case() {
         local expect=()
         while [ "$1" != -- ]; do expect+=("$1"); shift; done; shift
         local before; before=$(snap --ctime "$root")
-        run_apply "$root" "$@"
+        run_apply "$root" "$@" </dev/null
         [ "$rc" -eq 1 ] || fail "$name: exit status $rc, expected 1 (stderr: $err)"
         local e; for e in "${expect[@]}"; do assert_contains "$err" "$e" "$name"; done
         assert_eq "$(snap --ctime "$root")" "$before" "$name: target unchanged"
@@ -85,7 +85,7 @@ SETUP='rm "$root/etc/selinux/config"; ln -s ../../../../../../../..$TMP/outside-
 SETUP='rm "$root/etc/selinux/mcs"; ln -s /nonexistent "$root/etc/selinux/mcs"' \
         case_ dangling-policy-link file '{"selinux": {"mode": "enforcing"}}' 'SELINUXTYPE=mcs' '/etc/selinux/mcs'
 SETUP='rm "$root/etc/selinux/ignition.json"; mkdir "$root/etc/selinux/ignition.json"' \
-        case_ block-is-directory file '' 'ignition.json: cannot read: Is a directory'
+        case_ block-is-directory file '' 'ignition.json: not a regular file'
 SETUP='args=(--source-root "$TMP/src"); mkdir -p "$TMP/src/usr/lib/ignition/base.d"; echo "{\"selinux\": {\"mode\": 3}}" >"$TMP/src/usr/lib/ignition/base.d/10-bad.ign"; rm "$root/etc/selinux/ignition.json"' \
         case_ bad-base-d file '' 'base.d/10-bad.ign:1:' '$.selinux.mode'
 case_ unknown-boolean file '{"selinux": {"booleans": {"allow_execmen": true}}}' '$.selinux.booleans.allow_execmen: expected a boolean the mcs policy defines' 'did you mean "allow_execmem"'
@@ -109,5 +109,9 @@ SETUP='rm "$root/var/lib/selinux"; ln -s /var "$root/var/lib/selinux"; mkdir -p 
         case_ store-link-to-ancestor file '{"selinux": {"mode": "enforcing"}}' '/var/lib/selinux: symlink to /var leads to /var, which contains it'
 SETUP='rm -r "$root/etc/selinux"; ln -s ../usr/lib/selinux "$root/etc/selinux"; echo "{\"selinux\": {\"mode\": \"enforcing\"}}" >"$root/usr/lib/selinux/ignition.json"' \
         case_ selinux-dir-is-link file '' 'a parent directory is a symlink; refusing to write through it'
+SETUP='rm "$root/etc/selinux/ignition.json"; mkfifo "$root/etc/selinux/ignition.json"' \
+        case_ block-is-fifo file '' 'ignition.json: not a regular file'
+SETUP='rm "$root/etc/selinux/config"; mkfifo "$root/etc/selinux/config"' \
+        case_ config-is-fifo file '{"selinux": {"mode": "enforcing"}}' '/etc/selinux/config is not a regular file'
 [ "$n" -ge 50 ] || fail "only $n cases"
 echo "$n bad inputs rejected"

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* dataurl_decode() on a NUL-terminated copy of the input, as it gets a
+ * storage.files contents.source string from json-c. */
+#include <errno.h>
+
+#include "dataurl.h"
+#include "fuzz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+        char *url = fuzz_strndup(data, size), *out = NULL;
+        size_t outlen = (size_t)-1;
+        int r;
+
+        r = dataurl_decode(url, &out, &outlen);
+        FUZZ_ASSERT(r == 0 || r == -EINVAL || r == -EPROTONOSUPPORT);
+        if (r == 0) {
+                FUZZ_ASSERT(out != NULL);
+                /* decoding never grows the data, and the result is a C string too */
+                FUZZ_ASSERT(outlen <= strlen(url));
+                FUZZ_ASSERT(out[outlen] == '\0');
+                free(out);
+        } else {
+                FUZZ_ASSERT(out == NULL);
+        }
+        free(url);
+        return 0;
+}
