@@ -17,15 +17,6 @@ static bool is_sep(char c) { return (unsigned char)c <= 0x20 || c == 0x7f; }
 static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static bool is_word(char c) { return is_alpha(c) || is_digit(c) || c == '_'; }
-static int hexval(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
 
 static const char *find(const char *p, const char *end, const char *needle) {
         size_t n = strlen(needle);
@@ -73,14 +64,14 @@ static char *decode_untrusted(const char *s, size_t n, bool quoted) {
         bool hex = !quoted && n > 0 && n % 2 == 0;
 
         for (size_t i = 0; hex && i < n; i++)
-                hex = hexval(s[i]) >= 0;
+                hex = hex_value(s[i]) >= 0;
         if (!hex)
                 return sanitize(s, n);
         _cleanup_free_ char *raw = malloc(n / 2);
         if (!raw)
                 return NULL;
         for (size_t i = 0; i < n / 2; i++)
-                raw[i] = (char)(hexval(s[2 * i]) << 4 | hexval(s[2 * i + 1]));
+                raw[i] = (char)(hex_value(s[2 * i]) << 4 | hex_value(s[2 * i + 1]));
         return sanitize(raw, n / 2);
 }
 

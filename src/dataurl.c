@@ -9,15 +9,6 @@
 
 #include "util.h"
 
-static int hexdigit(char c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
 
 /* Percent-decodes s[0..n) into out (at least n + 1 bytes). */
 static int percent_decode(const char *s, size_t n, char *out, size_t *outlen) {
@@ -28,9 +19,9 @@ static int percent_decode(const char *s, size_t n, char *out, size_t *outlen) {
                         out[o++] = s[i];
                         continue;
                 }
-                if (n - i < 3 || hexdigit(s[i + 1]) < 0 || hexdigit(s[i + 2]) < 0)
+                if (n - i < 3 || hex_value(s[i + 1]) < 0 || hex_value(s[i + 2]) < 0)
                         return -EINVAL;
-                out[o++] = (char)(hexdigit(s[i + 1]) * 16 + hexdigit(s[i + 2]));
+                out[o++] = (char)(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
                 i += 2;
         }
         out[o] = '\0';

@@ -58,15 +58,6 @@ static void skip_ws(struct scan *sc) {
                 sc->pos++;
 }
 
-static int hexval(int c) {
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
 
 /* Reads 4 hex digits at sc->pos; -1 if they are not there. */
 static long read_hex4(struct scan *sc) {
@@ -75,7 +66,7 @@ static long read_hex4(struct scan *sc) {
         if (sc->len - sc->pos < 4)
                 return -1;
         for (int i = 0; i < 4; i++) {
-                int h = hexval((unsigned char)sc->s[sc->pos + i]);
+                int h = hex_value((unsigned char)sc->s[sc->pos + i]);
                 if (h < 0)
                         return -1;
                 v = v * 16 + h;

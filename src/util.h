@@ -36,5 +36,16 @@ static inline void fclosep(FILE **f) {
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 #define streq(a, b) (strcmp((a), (b)) == 0)
 
+/* The value of a hexadecimal digit, or -1. */
+static inline int hex_value(int c) {
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -1;
+}
+
 /* A negative errno from the last failed libc call, never 0. */
 static inline int negerrno(void) { return errno > 0 ? -errno : -EIO; }
