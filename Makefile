@@ -8,7 +8,7 @@ BUILD ?= build
 FAULT_STRIDE ?= 1
 CC ?= cc
 
-PKGS := json-c libselinux libsepol
+PKGS := json-c libselinux libsepol blkid
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 

@@ -24,7 +24,7 @@ static const char *const mode_names[] = {
         [SE_MODE_DISABLED] = "disabled",
 };
 
-static const char *const block_keys[] = {"mode", "policy", "auditDenials", "booleans"};
+static const char *const block_keys[] = {"mode", "policy", "auditDenials", "booleans", "btrfs"};
 
 /* Words people reach for from /etc/selinux/config, the kernel command line
  * or other tools, which edit distance alone would not connect. */
@@ -54,7 +54,7 @@ enum se_mode se_mode_from_string(const char *s) {
         return SE_MODE_UNSET;
 }
 
-void se_config_init(struct se_config *c) { *c = (struct se_config){.audit_denials = -1}; }
+void se_config_init(struct se_config *c) { *c = (struct se_config){.audit_denials = -1, .btrfs_fatal = -1}; }
 
 static void booleans_free(struct se_boolean *b, size_t n) {
         for (size_t i = 0; i < n; i++) {
@@ -70,6 +70,7 @@ void se_config_free(struct se_config *c) {
         free(c->mode_origin);
         free(c->policy_origin);
         free(c->audit_origin);
+        free(c->btrfs_origin);
         se_config_init(c);
 }
 
@@ -466,6 +467,25 @@ static void check_booleans(struct ctx *c, struct json_object *v, struct se_confi
         }
 }
 
+static void check_btrfs(struct ctx *c, struct json_object *v, struct se_config *tmp) {
+        const struct jl_step at[] = {JL_KEY("selinux"), JL_KEY("btrfs")};
+        size_t off = pos_of(c, at, 2, false);
+        const char *s = plain_string(v);
+        char got[GOT_SIZE];
+
+        if (json_object_is_type(v, json_type_null))
+                return;
+        if (s && (streq(s, "warn") || streq(s, "fail"))) {
+                tmp->btrfs_fatal = streq(s, "fail");
+                tmp->btrfs_origin = origin_at(c, off);
+                if (!tmp->btrfs_origin)
+                        c->error = -ENOMEM;
+                return;
+        }
+        describe(c, v, off, true, got, sizeof(got));
+        problem(c, off, "$.selinux.btrfs: expected one of \"warn\", \"fail\", got %s", got);
+}
+
 static void check_block(struct ctx *c, struct json_object *sel, struct se_config *tmp) {
         const struct jl_step at[] = {JL_KEY("selinux")};
         char got[GOT_SIZE], hint[96];
@@ -485,6 +505,8 @@ static void check_block(struct ctx *c, struct json_object *sel, struct se_config
                         check_audit(c, v, tmp);
                 } else if (streq(key, "booleans")) {
                         check_booleans(c, v, tmp);
+                } else if (streq(key, "btrfs")) {
+                        check_btrfs(c, v, tmp);
                 } else {
                         const struct jl_step kat[] = {JL_KEY("selinux"), JL_KEY(key)};
                         _cleanup_free_ char *path = jl_path_key("$.selinux", key, strlen(key));
@@ -497,7 +519,7 @@ static void check_block(struct ctx *c, struct json_object *sel, struct se_config
                                                     key_aliases, ELEMENTSOF(key_aliases)));
                         problem(c, pos_of(c, kat, 2, true),
                                 "%s: unknown key, expected one of \"mode\", \"policy\", "
-                                "\"auditDenials\", \"booleans\"%s",
+                                "\"auditDenials\", \"booleans\", \"btrfs\"%s",
                                 path, hint);
                 }
         }
@@ -577,6 +599,11 @@ static void merge(struct se_config *cfg, struct se_config *tmp) {
                 free(cfg->policy_origin);
                 cfg->policy = TAKE_PTR(tmp->policy);
                 cfg->policy_origin = TAKE_PTR(tmp->policy_origin);
+        }
+        if (tmp->btrfs_fatal >= 0) {
+                cfg->btrfs_fatal = tmp->btrfs_fatal;
+                free(cfg->btrfs_origin);
+                cfg->btrfs_origin = TAKE_PTR(tmp->btrfs_origin);
         }
         if (tmp->audit_denials >= 0) {
                 cfg->audit_denials = tmp->audit_denials;

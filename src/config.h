@@ -28,6 +28,8 @@ struct se_config {
         char *policy;      /* SELINUXTYPE, NULL if unset */
         int audit_denials; /* -1 unset, 0 or 1 */
         char *mode_origin, *policy_origin, *audit_origin;
+        int btrfs_fatal;   /* "btrfs": -1 unset, 0 "warn", 1 "fail" */
+        char *btrfs_origin;
         struct se_boolean *booleans; /* each name once, later sources win */
         size_t n_booleans;
         bool found; /* some source held a block */

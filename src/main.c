@@ -20,6 +20,7 @@
 #include "load.h"
 #include "log.h"
 #include "plan.h"
+#include "preflight.h"
 #include "root.h"
 #include "sources.h"
 #include "util.h"
@@ -186,6 +187,17 @@ static int run(bool do_apply, int argc, char **argv) {
         if (r >= 0) {
                 struct plan_input in = {.rootfd = rootfd, .root_display = display, .cfg = &cfg, .kcmd = &k};
                 r = plan_build(&in, &p, &d);
+        }
+        if (r >= 0) {
+                struct preflight_input pi = {
+                        .rootfd = rootfd,
+                        .root_display = display,
+                        .source_root = o.source_root,
+                        .configs = o.configs,
+                        .n_configs = o.n_configs,
+                        .probe_devices = true,
+                };
+                r = preflight_btrfs(&pi, &cfg, &p, &d);
         }
         diags_print(&d, stderr);
         if (r < 0) {
