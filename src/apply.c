@@ -64,6 +64,34 @@ static int do_write(struct apply_ctx *c, const struct step *s) {
         return atomic_write_at(dfd, name, s->data, s->len, s->mode, s->uid, s->gid, con, s->tag);
 }
 
+/* A file copied as it is when the step runs (the original of a policy about
+ * to be rewritten), read whole for an atomic write of the copy. */
+static int do_copy_file(struct apply_ctx *c, const struct step *s) {
+        _cleanup_free_ char *con = NULL, *buf = NULL;
+        const char *name;
+        struct stat st;
+        size_t len;
+        int r;
+
+        _cleanup_close_ int src = root_open_in(c->rootfd, s->path2, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        if (src < 0)
+                return src;
+        if (fstat(src, &st) < 0)
+                return negerrno();
+        if (!S_ISREG(st.st_mode))
+                return -EINVAL;
+        r = read_full_fd(src, SIZE_MAX / 2, &buf, &len);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int dfd = open_parent(c, s->path, &name);
+        if (dfd < 0)
+                return dfd;
+        r = lookup_label(c, s->path, S_IFREG | s->mode, &con);
+        if (r < 0)
+                return r;
+        return atomic_write_at(dfd, name, buf, len, s->mode, s->uid, s->gid, con, s->tag);
+}
+
 /* Copy beside, label for the final location, flush once, then swap the
  * finished tree with the symlink in a single rename. */
 static int do_copy(struct apply_ctx *c, const struct step *s) {
@@ -147,6 +175,8 @@ static int do_step(struct apply_ctx *c, const struct step *s) {
                 return do_copy(c, s);
         case STEP_WRITE_FILE:
                 return do_write(c, s);
+        case STEP_COPY_FILE:
+                return do_copy_file(c, s);
         case STEP_MKDIR:
                 return do_mkdir(c, s);
         case STEP_RENAME:

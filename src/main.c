@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -210,6 +211,10 @@ static int run(bool do_apply, int argc, char **argv) {
                 plan_print(&p, stdout);
                 goto out;
         }
+        /* Planning parsed whole policies with libsepol; hand that memory back
+         * before apply maps the file contexts, so the two peaks do not add up
+         * in the initramfs's RAM. */
+        malloc_trim(0);
         if (p.n == 0)
                 log_info(p.block_found ? "nothing to change on %s" : "no selinux block: %s left as it is", o.root);
         r = apply_plan(rootfd, display, &p, max_steps_from_env());

@@ -227,37 +227,39 @@ struct audit_ctx {
         struct diags *d;
         char *store, *backup_dir;
         bool backup_dir_planned;
-        /* The last policy stripped, and the result: the store's policy.kern
-         * is usually the very bytes of policy.N, and is not stripped twice. */
-        char *last_in, *last_out;
-        size_t last_in_len, last_out_len, last_count;
+        /* The last policy stripped and where its stripped copy is written:
+         * the store's policy.kern is usually the very bytes of policy.N, and
+         * is then neither stripped again nor held twice in RAM, but copied
+         * from the file already written. */
+        char *last_in, *last_path;
+        size_t last_in_len, last_count;
 };
 
-static int strip_cached(struct audit_ctx *a, const char *in, size_t len, void **out, size_t *outlen,
-                        size_t *count) {
+/* Strips `in`, or finds it identical to the policy stripped last: then
+ * *stripped is NULL and *copy_from names the file to copy. */
+static int strip_once(struct audit_ctx *a, const char *path, const char *in, size_t len, void **stripped,
+                      size_t *stripped_len, size_t *count, const char **copy_from) {
         int r;
 
-        if (!a->last_in || !same_bytes(a->last_in, a->last_in_len, in, len)) {
-                free(a->last_in);
-                free(a->last_out);
-                a->last_in = a->last_out = NULL;
-                void *o;
-                r = dontaudit_strip(in, len, &o, &a->last_out_len, &a->last_count);
-                if (r < 0)
-                        return r;
-                a->last_out = o;
-                a->last_in = malloc(len ? len : 1);
-                if (!a->last_in)
-                        return -ENOMEM;
-                memcpy(a->last_in, in, len);
-                a->last_in_len = len;
+        *copy_from = NULL;
+        if (a->last_in && same_bytes(a->last_in, a->last_in_len, in, len)) {
+                *stripped = NULL;
+                *count = a->last_count;
+                *copy_from = a->last_path;
+                return 0;
         }
-        *out = malloc(a->last_out_len ? a->last_out_len : 1);
-        if (!*out)
+        r = dontaudit_strip(in, len, stripped, stripped_len, count);
+        if (r < 0)
+                return r;
+        free(a->last_in);
+        free(a->last_path);
+        a->last_in = malloc(len ? len : 1);
+        a->last_path = strdup(path);
+        if (!a->last_in || !a->last_path)
                 return -ENOMEM;
-        memcpy(*out, a->last_out, a->last_out_len);
-        *outlen = a->last_out_len;
-        *count = a->last_count;
+        memcpy(a->last_in, in, len);
+        a->last_in_len = len;
+        a->last_count = *count;
         return 0;
 }
 
@@ -368,7 +370,8 @@ static int plan_policy(struct audit_ctx *a, const char *path, bool enable, bool 
         }
 
         if (enable) {
-                r = strip_cached(a, cur, cur_len, &stripped, &stripped_len, &count);
+                const char *copy_from;
+                r = strip_once(a, path, cur, cur_len, &stripped, &stripped_len, &count, &copy_from);
                 if (r == -EINVAL) {
                         diags_add(a->d, DIAG_ERROR, "%s%s: not a binary policy that libsepol can read",
                                   in->root_display, path);
@@ -380,12 +383,18 @@ static int plan_policy(struct audit_ctx *a, const char *path, bool enable, bool 
                         return 0;
                 if (!have_backup || !same_bytes(saved, saved_len, cur, cur_len)) {
                         if ((r = plan_backup_dir(a)) < 0 ||
-                            (r = add_step(a->p, STEP_WRITE_FILE, backup, NULL, "save %s as %s", path, backup)) < 0)
+                            (r = add_step(a->p, STEP_COPY_FILE, backup, path, "save %s as %s", path, backup)) < 0)
                                 return r;
-                        set_payload(a->p, TAKE_PTR(cur), cur_len, &st);
+                        /* Copied when applied: not a second policy held in RAM. */
+                        set_payload(a->p, NULL, 0, &st);
                 }
-                r = add_step(a->p, STEP_WRITE_FILE, path, NULL, "write %s without its %zu dontaudit rules",
-                             path, count);
+                if (copy_from)
+                        r = add_step(a->p, STEP_COPY_FILE, path, copy_from,
+                                     "write %s without its %zu dontaudit rules (a copy of %s)", path, count,
+                                     copy_from);
+                else
+                        r = add_step(a->p, STEP_WRITE_FILE, path, NULL, "write %s without its %zu dontaudit rules",
+                                     path, count);
                 if (r < 0)
                         return r;
                 set_payload(a->p, TAKE_PTR(stripped), stripped_len, &st);
@@ -475,7 +484,7 @@ out:
         free(a.store);
         free(a.backup_dir);
         free(a.last_in);
-        free(a.last_out);
+        free(a.last_path);
         return r;
 }
 
@@ -495,6 +504,25 @@ static int planned_content(const struct plan_input *in, struct plan *p, const ch
                 if (s->kind == STEP_WRITE_FILE && streq(s->path, path)) {
                         *step = s;
                         return 0;
+                }
+                /* A copy leaves what its source holds when it runs: what an
+                 * earlier step writes there, else what is there now. */
+                if (s->kind == STEP_COPY_FILE && streq(s->path, path)) {
+                        *step = s;
+                        for (size_t j = i; j-- > 0;) {
+                                const struct step *w = &p->steps[j];
+                                if (w->kind == STEP_WRITE_FILE && streq(w->path, s->path2)) {
+                                        *buf = malloc(w->len ? w->len : 1);
+                                        if (!*buf)
+                                                return -ENOMEM;
+                                        memcpy(*buf, w->data, w->len);
+                                        *len = w->len;
+                                        *st = (struct stat){.st_mode = S_IFREG | s->mode, .st_uid = s->uid,
+                                                            .st_gid = s->gid};
+                                        return 0;
+                                }
+                        }
+                        return read_in(in->rootfd, s->path2, POLICY_MAX_SIZE, buf, len, st);
                 }
         }
         return read_in(in->rootfd, path, POLICY_MAX_SIZE, buf, len, st);
@@ -517,12 +545,16 @@ static int plan_booleans_in(const struct plan_input *in, struct plan *p, const c
                 return 0;
         if (r < 0)
                 return log_errno(r, "Failed to read %s%s", in->root_display, path);
-        r = booleans_set(s ? s->data : cur, s ? s->len : len, want, n, &out, &outlen, &changed, NULL);
+        bool from_step = s && s->kind == STEP_WRITE_FILE;
+        r = booleans_set(from_step ? s->data : cur, from_step ? s->len : len, want, n, &out, &outlen, &changed,
+                         NULL);
         if (r < 0)
                 return log_errno(r, "Failed to set booleans in %s%s", in->root_display, path);
         if (changed == 0)
                 return 0;
         if (s) {
+                /* A planned copy becomes a write of the changed content. */
+                s->kind = STEP_WRITE_FILE;
                 free(s->data);
                 s->data = TAKE_PTR(out);
                 s->len = outlen;

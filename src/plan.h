@@ -17,6 +17,7 @@ enum step_kind {
         STEP_REMOVE_STAGED, /* a leftover of an interrupted run */
         STEP_COPY_DIR,      /* replace the symlink `path` by a labelled copy of its target */
         STEP_WRITE_FILE,    /* replace `path` by a regular file holding `data` */
+        STEP_COPY_FILE,     /* replace `path` by a copy of the regular file `path2`, read when applied */
         STEP_RENAME,        /* rename `path` to `path2` (same directory) */
         STEP_LINK,          /* hard link `path2` to `path` (same directory) */
         STEP_UNLINK,
