@@ -45,6 +45,15 @@ kernel_path() {
 }
 kernel_version() { basename "$(kernel_path)" | sed 's/^vmlinuz-//'; }
 
+# scratch_dir NAME: a fresh directory inside the cache (created on first use), never empty:
+# every builder below writes under "$tmp/...", which must not become "/...".
+scratch_dir() {
+        local d
+        mkdir -p "$BOOTCACHE" || bdie "cannot create $BOOTCACHE"
+        d=$(mktemp -d "$BOOTCACHE/.$1.XXXXXX") && [ -n "$d" ] || bdie "mktemp in $BOOTCACHE failed"
+        echo "$d"
+}
+
 # cache_put TMP FINAL: publish a finished artefact atomically (the first writer wins).
 cache_put() { mv -T "$1" "$2" 2>/dev/null || rm -rf "$1"; }
 
@@ -56,7 +65,7 @@ debootstrap_tarball() {
         out=$BOOTCACHE/debootstrap-$SUITE-$key.tar
         if [ ! -f "$out" ]; then
                 mkdir -p "$BOOTCACHE"
-                tmp=$(mktemp -d "$BOOTCACHE/.debootstrap.XXXXXX")
+                tmp=$(scratch_dir debootstrap) || exit 1
                 blog "debootstrap $SUITE from $mirror (once; cached as $out)"
                 if ! debootstrap --variant=minbase --include="$ROOT_PKGS" "$SUITE" "$tmp/root" "$mirror" \
                         >"$tmp/log" 2>&1; then
@@ -161,7 +170,7 @@ root_image() {
                 "$BOOT_DIR/guest/ignition-selinux-probe.service" "$POLICY_TOOL" <(echo "$tarball $layout"))
         out=$BOOTCACHE/root-$layout-$key.img
         if [ ! -f "$out" ]; then
-                tmp=$(mktemp -d "$BOOTCACHE/.root-$layout.XXXXXX")
+                tmp=$(scratch_dir "root-$layout") || exit 1
                 blog "building the $layout-layout root image (once; cached as $out)"
                 mkdir "$tmp/root"
                 tar --numeric-owner --xattrs --xattrs-include='*' -C "$tmp/root" -xf "$tarball"
@@ -203,7 +212,7 @@ initrd_image() {
                 "$BOOT_DIR/lib.sh" <(dpkg-query -W dracut ignition systemd "linux-image-$kver"; echo "$which"))
         out=$BOOTCACHE/initrd-$which-$key.img
         if [ ! -f "$out" ]; then
-                tmp=$(mktemp -d "$BOOTCACHE/.initrd.XXXXXX")
+                tmp=$(scratch_dir initrd) || exit 1
                 blog "building the initramfs: $which (cached as $out)"
                 cp -a /usr/lib/dracut "$tmp/dracut"
                 mkdir "$tmp/dracut/modules.d/31ignition-selinux" "$tmp/conf.d"
@@ -232,7 +241,7 @@ initrd_image() {
 # kernel unpacks concatenated archives in order), e.g. a baked base.d config.
 with_extra_files() {
         local initrd=$1 out=$2 tmp spec; shift 2
-        tmp=$(mktemp -d)
+        tmp=$(mktemp -d) || bdie "mktemp failed"
         for spec in "$@"; do
                 install -Dm644 "${spec%%:*}" "$tmp/root/${spec#*:}"
         done
@@ -282,7 +291,7 @@ probe() {
 # target, content hash), read with debugfs (no mounting).
 img_selinux_manifest() {
         local img=$1 tmp p
-        tmp=$(mktemp -d)
+        tmp=$(mktemp -d) || bdie "mktemp failed"
         for p in /etc/selinux /var/lib/selinux /usr/lib/selinux /etc/audit/rules.d /usr/share/flatcar; do
                 mkdir -p "$tmp/d$(dirname "$p")"
                 debugfs -R "rdump $p $tmp/d$(dirname "$p")" "$img" >/dev/null 2>&1 || true
