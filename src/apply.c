@@ -69,17 +69,12 @@ static int do_write(struct apply_ctx *c, const struct step *s) {
 static int do_copy_file(struct apply_ctx *c, const struct step *s) {
         _cleanup_free_ char *con = NULL, *buf = NULL;
         const char *name;
-        struct stat st;
         size_t len;
         int r;
 
-        _cleanup_close_ int src = root_open_in(c->rootfd, s->path2, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+        _cleanup_close_ int src = root_open_regular(c->rootfd, s->path2, NULL);
         if (src < 0)
                 return src;
-        if (fstat(src, &st) < 0)
-                return negerrno();
-        if (!S_ISREG(st.st_mode))
-                return -EINVAL;
         r = read_full_fd(src, SIZE_MAX / 2, &buf, &len);
         if (r < 0)
                 return r;

@@ -94,22 +94,13 @@ static int lstat_in(int rootfd, const char *path, struct stat *st) {
         return fstatat(fd, slash + 1, st, AT_SYMLINK_NOFOLLOW) < 0 ? negerrno() : 0;
 }
 
-/* Reads a regular file of the target; O_NONBLOCK so that a FIFO planted
- * there cannot hang the boot. */
 static int read_in(int rootfd, const char *path, size_t max, char **buf, size_t *len, struct stat *st) {
-        _cleanup_close_ int fd = root_open_in(rootfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-        struct stat sb;
+        _cleanup_close_ int fd = root_open_regular(rootfd, path, st);
 
+        if (fd == -EISDIR || fd == -EINVAL)
+                log_error("%s is not a regular file", path);
         if (fd < 0)
                 return fd;
-        if (fstat(fd, &sb) < 0)
-                return negerrno();
-        if (!S_ISREG(sb.st_mode)) {
-                log_error("%s is not a regular file", path);
-                return S_ISDIR(sb.st_mode) ? -EISDIR : -EINVAL;
-        }
-        if (st)
-                *st = sb;
         return read_full_fd(fd, max, buf, len);
 }
 

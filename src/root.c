@@ -186,6 +186,21 @@ int root_open_in(int rootfd, const char *path, int flags) {
                              RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS);
 }
 
+int root_open_regular(int rootfd, const char *path, struct stat *st) {
+        _cleanup_close_ int fd = root_open_in(rootfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+        struct stat sb;
+
+        if (fd < 0)
+                return fd;
+        if (fstat(fd, &sb) < 0)
+                return negerrno();
+        if (!S_ISREG(sb.st_mode))
+                return S_ISDIR(sb.st_mode) ? -EISDIR : -EINVAL;
+        if (st)
+                *st = sb;
+        return TAKE_FD(fd);
+}
+
 int root_open_beneath(int dirfd, const char *path, int flags) {
         return openat2_retry(dirfd, path, flags, RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS);
 }

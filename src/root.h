@@ -18,6 +18,12 @@ int root_open(const char *root);
  * root. Returns fd or -errno. */
 int root_open_in(int rootfd, const char *path, int flags);
 
+/* Opens `path` for reading like root_open_in(), only if it is a regular
+ * file: O_NONBLOCK, so that a FIFO planted in the target cannot hang the
+ * boot; -EISDIR for a directory, -EINVAL for any other non-regular file.
+ * *st (may be NULL) gets its stat. */
+int root_open_regular(int rootfd, const char *path, struct stat *st);
+
 /* Opens `path` under dirfd, following symlinks only while they stay beneath
  * it (RESOLVE_BENEATH): -EXDEV for absolute or escaping ones. */
 int root_open_beneath(int dirfd, const char *path, int flags);

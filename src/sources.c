@@ -132,7 +132,11 @@ int sources_read_target(int rootfd, const char *root_display, struct se_config *
 
         if (join(root_display, TARGET_BLOCK_FILE, &name) < 0)
                 return -ENOMEM;
-        _cleanup_close_ int fd = root_open_in(rootfd, TARGET_BLOCK_FILE, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        _cleanup_close_ int fd = root_open_regular(rootfd, TARGET_BLOCK_FILE, NULL);
+        if (fd == -EISDIR || fd == -EINVAL) {
+                diags_add(d, DIAG_ERROR, "%s: not a regular file", name);
+                return -EINVAL;
+        }
         if (fd < 0) {
                 struct stat st;
                 /* A link that leads nowhere inside the root is an error, not an
@@ -144,13 +148,6 @@ int sources_read_target(int rootfd, const char *root_display, struct se_config *
                                   name);
                 else
                         diags_add(d, DIAG_ERROR, "%s: cannot read: %s", name, strerror(-fd));
-                return -EINVAL;
-        }
-        struct stat st;
-        if (fstat(fd, &st) < 0)
-                return read_error(negerrno(), name, d);
-        if (!S_ISREG(st.st_mode)) {
-                diags_add(d, DIAG_ERROR, "%s: not a regular file", name);
                 return -EINVAL;
         }
         r = config_parse_fd(fd, name, CONFIG_KIND_BLOCK_FILE, cfg, &found, d);
