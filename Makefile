@@ -8,9 +8,11 @@ BUILD ?= build
 FAULT_STRIDE ?= 1
 CC ?= cc
 
-PKGS := json-c libselinux libsepol blkid
+PKGS := json-c libselinux libsepol libsemanage blkid
+# libbz2 (no .pc file) reads the modules libsemanage stores bzip2-compressed
+PKG_LIBS_EXTRA := -lbz2
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS)) $(PKG_LIBS_EXTRA)
 
 CFLAGS ?= -O2 -g
 override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \

@@ -45,6 +45,13 @@ install_ignition_unit() {
 install() {
     # inst_binary also installs the libraries it links (libselinux, libsepol, json-c, ...).
     inst_binary "$IGNITION_SELINUX_BIN" /usr/bin/ignition-selinux
+    # libsemanage runs it on every policy rebuild ("modules", "permissiveDomains"); without it
+    # those fail at boot, loudly, and everything else works.
+    if find_binary sefcontext_compile >/dev/null; then
+        inst_multiple sefcontext_compile
+    else
+        dwarn "ignition-selinux: no sefcontext_compile: policy modules cannot be installed at boot"
+    fi
     install_ignition_unit ignition-selinux.service
     if [[ ${ignition_selinux_every_boot-} == yes ]]; then
         mkdir -p "$initdir/$systemdsystemunitdir/initrd.target.requires"

@@ -43,10 +43,10 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 # ---- build ----
-PKGS="json-c libselinux libsepol blkid"
+PKGS="json-c libselinux libsepol libsemanage blkid"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 CFLAGS="-g -O1 -fno-omit-frame-pointer $SAN -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE -DVERSION=\"fuzz\" -Isrc $(pkg-config --cflags $PKGS)"
-LIBS="$(pkg-config --libs $PKGS)"
+LIBS="$(pkg-config --libs $PKGS) -lbz2"
 mkdir -p "$OUT/obj" "$OUT/logs"
 
 # newer TARGET DEPS...: true if TARGET is missing or older than a DEP

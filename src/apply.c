@@ -15,6 +15,8 @@
 #include "copy.h"
 #include "fsutil.h"
 #include "label.h"
+#include "policyfile.h"
+#include "rebuild.h"
 #include "log.h"
 #include "root.h"
 #include "util.h"
@@ -160,6 +162,115 @@ static int do_mkdir(struct apply_ctx *c, const struct step *s) {
         return fsync(dfd) < 0 ? negerrno() : 0;
 }
 
+/* Labels what a rebuild wrote, from the file contexts it wrote: the store
+ * and the policy directory. Later steps label with those too. */
+static int relabel_outputs(struct apply_ctx *c) {
+        _cleanup_free_ char *pdir = NULL;
+        struct labeler *l = NULL;
+        int r;
+
+        if (asprintf(&pdir, "/etc/selinux/%s", c->p->type) < 0)
+                return -ENOMEM;
+        _cleanup_close_ int pfd = root_open_in(c->rootfd, pdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (pfd < 0)
+                return pfd;
+        r = labeler_open(pfd, &l);
+        if (r < 0)
+                return r;
+        labeler_free(c->labeler);
+        c->labeler = l;
+        const char *const trees[] = {pdir, "/var/lib/selinux"};
+        for (size_t i = 0; i < ELEMENTSOF(trees); i++) {
+                const char *name;
+                _cleanup_close_ int dfd = open_parent(c, trees[i], &name);
+                if (dfd < 0)
+                        return dfd;
+                r = label_tree(l, dfd, name, trees[i]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* A store built with the disable_dontaudit marker holds policies without
+ * dontaudit rules: tagged, so that a later run knows them for its own. */
+static int tag_stripped(struct apply_ctx *c, const char *store) {
+        _cleanup_free_ char *marker = NULL, *kern = NULL, *policy = NULL;
+        struct stat st;
+
+        if (asprintf(&marker, "%s/active/disable_dontaudit", store) < 0 ||
+            asprintf(&kern, "%s/active/policy.kern", store) < 0)
+                return -ENOMEM;
+        if (root_lstat(c->rootfd, marker, &st) < 0)
+                return 0;
+        int r = policy_file_find(c->rootfd, c->p->type, -1, &policy);
+        if (r < 0)
+                return r;
+        const char *const files[] = {policy, kern};
+        for (size_t i = 0; i < ELEMENTSOF(files); i++) {
+                const char *name;
+                _cleanup_close_ int dfd = open_parent(c, files[i], &name);
+                if (dfd < 0)
+                        return dfd == -ENOENT ? 0 : dfd;
+                _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0)
+                        return errno == ENOENT ? 0 : negerrno();
+                if (fsetxattr(fd, XATTR_TAG, TAG_STRIPPED, strlen(TAG_STRIPPED), 0) < 0)
+                        return negerrno();
+        }
+        return 0;
+}
+
+/* libsemanage resolves its paths itself, following symlinks: the trees it
+ * writes must be real directories of the target, reached without any. */
+static int check_no_links(struct apply_ctx *c, const char *path) {
+        struct stat st;
+        int r = root_lstat(c->rootfd, path, &st);
+
+        if (r < 0)
+                return r;
+        return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+/* Marker, rebuild, labels, flush, unmark: interrupted anywhere, the next
+ * run finds either the old store or the marker, and finishes the labels. */
+static int do_rebuild(struct apply_ctx *c, const struct step *s, bool rebuild) {
+        _cleanup_free_ char *active = NULL, *pdir = NULL, *err = NULL;
+        const char *store = s->path;
+        int r;
+
+        if (asprintf(&active, "%s/active", store) < 0 || asprintf(&pdir, "/etc/selinux/%s/policy", c->p->type) < 0)
+                return -ENOMEM;
+        if ((r = check_no_links(c, active)) < 0 || (r = check_no_links(c, pdir)) < 0)
+                return r;
+        const char *name;
+        _cleanup_close_ int dfd = open_parent(c, active, &name);
+        if (dfd < 0)
+                return dfd;
+        if (rebuild) {
+                r = atomic_write_at(dfd, RELABEL_MARKER, "", 0, 0600, 0, 0, NULL, NULL);
+                if (r < 0)
+                        return r;
+                r = store_rebuild(c->root_display, c->p->type, c->p->ops, c->p->n_ops, &err);
+                if (r < 0) {
+                        /* libsemanage left the active store as it was, and
+                         * its sandbox behind: nothing to label. */
+                        rm_rf_at(dfd, "tmp");
+                        unlinkat(dfd, RELABEL_MARKER, 0);
+                        if (err)
+                                log_error("%s", err);
+                        return r;
+                }
+        }
+        if ((r = relabel_outputs(c)) < 0 || (r = tag_stripped(c, store)) < 0)
+                return r;
+        if (syncfs(dfd) < 0)
+                return negerrno();
+        if (unlinkat(dfd, RELABEL_MARKER, 0) < 0 && errno != ENOENT)
+                return negerrno();
+        return fsync(dfd) < 0 ? negerrno() : 0;
+}
+
 static int do_step(struct apply_ctx *c, const struct step *s) {
         _cleanup_close_ int dfd = -1;
         const char *a, *b;
@@ -174,6 +285,9 @@ static int do_step(struct apply_ctx *c, const struct step *s) {
                 return do_copy_file(c, s);
         case STEP_MKDIR:
                 return do_mkdir(c, s);
+        case STEP_REBUILD:
+        case STEP_RELABEL:
+                return do_rebuild(c, s, s->kind == STEP_REBUILD);
         case STEP_RENAME:
         case STEP_LINK:
                 r = same_dir_names(c, s, &dfd, &a, &b);
@@ -228,7 +342,9 @@ int apply_plan(int rootfd, const char *root_display, const struct plan *p, size_
                 log_info("%s", s->why);
                 r = do_step(&c, s);
                 if (r < 0) {
-                        log_errno(r, "Failed to %s (at %s%s)", s->why, root_display, s->path);
+                        /* a failed rebuild has said what failed and why */
+                        if (!(s->kind == STEP_REBUILD && r == -EINVAL))
+                                log_errno(r, "Failed to %s (at %s%s)", s->why, root_display, s->path);
                         break;
                 }
         }

@@ -8,6 +8,7 @@
 
 #include <sepol/policydb/policydb.h>
 
+#include "policynames.h"
 #include "sepolicy.h"
 #include "util.h"
 
@@ -16,27 +17,7 @@ static int cmp_str(const void *a, const void *b) {
 }
 
 int booleans_list(const void *policy, size_t len, char ***names, size_t *n) {
-        _cleanup_sepol_policydb_ sepol_policydb_t *sp = NULL;
-        int r = policy_load(policy, len, &sp);
-
-        if (r < 0)
-                return r;
-        policydb_t *p = &sp->p;
-        size_t count = p->p_bools.nprim, bytes = 0;
-        for (size_t i = 0; i < count; i++)
-                bytes += strlen(p->p_bool_val_to_name[i]) + 1;
-        char **v = malloc(count * sizeof(char *) + bytes + 1);
-        if (!v)
-                return -ENOMEM;
-        char *s = (char *)(v + count);
-        for (size_t i = 0; i < count; i++) {
-                v[i] = strcpy(s, p->p_bool_val_to_name[i]);
-                s += strlen(s) + 1;
-        }
-        qsort(v, count, sizeof(char *), cmp_str);
-        *names = v;
-        *n = count;
-        return 0;
+        return policy_names(policy, len, POLICY_BOOLEANS, names, n);
 }
 
 /* The kernel evaluates every conditional from the booleans' states when it

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "config.h"
+#include "config-check.h"
 
 #include <errno.h>
 #include <json-c/json.h>
@@ -15,16 +16,14 @@
 #include "json-locate.h"
 #include "util.h"
 
-/* Strings in messages are cut after this many characters. */
-#define GOT_MAX_CHARS 40
-
 static const char *const mode_names[] = {
         [SE_MODE_ENFORCING] = "enforcing",
         [SE_MODE_PERMISSIVE] = "permissive",
         [SE_MODE_DISABLED] = "disabled",
 };
 
-static const char *const block_keys[] = {"mode", "policy", "auditDenials", "booleans", "btrfs"};
+static const char *const block_keys[] = {"mode",  "policy",  "auditDenials", "booleans",
+                                         "btrfs", "modules", "permissiveDomains"};
 
 /* Words people reach for from /etc/selinux/config, the kernel command line
  * or other tools, which edit distance alone would not connect. */
@@ -32,6 +31,7 @@ static const struct hint_alias key_aliases[] = {
         {"enforce", "mode"},     {"enforcing", "mode"},    {"selinux", "mode"},
         {"state", "mode"},       {"type", "policy"},       {"selinuxtype", "policy"},
         {"policyType", "policy"}, {"audit", "auditDenials"}, {"dontaudit", "auditDenials"},
+        {"permissive", "permissiveDomains"}, {"permissiveTypes", "permissiveDomains"}, {"module", "modules"},
 };
 
 static const struct hint_alias mode_aliases[] = {
@@ -66,6 +66,9 @@ static void booleans_free(struct se_boolean *b, size_t n) {
 
 void se_config_free(struct se_config *c) {
         booleans_free(c->booleans, c->n_booleans);
+        modules_free(c->modules, c->n_modules);
+        permissive_free(c->permissive, c->n_permissive);
+        free(c->permissive_origin);
         free(c->policy);
         free(c->mode_origin);
         free(c->policy_origin);
@@ -187,25 +190,7 @@ bool boolean_name_valid(const char *s) {
 
 /* ---- semantic checks ---- */
 
-struct problem {
-        size_t off, seq;
-        char *msg;
-};
-
-/* Semantic problems are collected, then reported in text order. */
-struct ctx {
-        const char *name, *text;
-        size_t len;
-        enum config_kind kind;
-        struct problem *p;
-        size_t n, cap;
-        int error; /* sticky -ENOMEM */
-};
-
-static void problem(struct ctx *c, size_t off, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static void problem(struct ctx *c, size_t off, const char *fmt, ...) {
+void problem(struct ctx *c, size_t off, const char *fmt, ...) {
         va_list ap;
         char *msg;
         int r;
@@ -262,7 +247,7 @@ static int ctx_flush(struct ctx *c, struct diags *d) {
 
 /* Offset of the key (if want_key and there is one) or value at the path;
  * falls back to the nearest ancestor that can be found. */
-static size_t pos_of(const struct ctx *c, const struct jl_step *steps, size_t n, bool want_key) {
+size_t pos_of(const struct ctx *c, const struct jl_step *steps, size_t n, bool want_key) {
         struct jl_loc loc;
 
         for (size_t k = n + 1; k-- > 0;)
@@ -271,7 +256,7 @@ static size_t pos_of(const struct ctx *c, const struct jl_step *steps, size_t n,
         return 0;
 }
 
-static char *origin_at(const struct ctx *c, size_t off) {
+char *origin_at(const struct ctx *c, size_t off) {
         unsigned line, col;
         char *s;
 
@@ -291,7 +276,7 @@ static void number_text(const struct ctx *c, size_t off, char *out, size_t size)
 
 /* "string \"yes\"", "number 3", "array"...; with bare_string a string is
  * shown as just its quoted value. */
-static void describe(const struct ctx *c, struct json_object *v, size_t off, bool bare_string,
+void describe(const struct ctx *c, struct json_object *v, size_t off, bool bare_string,
                      char *out, size_t size) {
         char s[GOT_MAX_CHARS * 6 + 16], num[40];
 
@@ -322,7 +307,7 @@ static void describe(const struct ctx *c, struct json_object *v, size_t off, boo
 }
 
 /* A string's C value, or NULL if it is not a string or holds a NUL. */
-static const char *plain_string(struct json_object *v) {
+const char *plain_string(struct json_object *v) {
         const char *s;
 
         if (!json_object_is_type(v, json_type_string))
@@ -331,14 +316,12 @@ static const char *plain_string(struct json_object *v) {
         return strlen(s) == (size_t)json_object_get_string_len(v) ? s : NULL;
 }
 
-static void hint_suffix(char *out, size_t size, const char *hint) {
+void hint_suffix(char *out, size_t size, const char *hint) {
         if (hint)
                 snprintf(out, size, " (did you mean \"%s\"?)", hint);
         else
                 out[0] = '\0';
 }
-
-#define GOT_SIZE (GOT_MAX_CHARS * 6 + 64)
 
 static void check_mode(struct ctx *c, struct json_object *v, struct se_config *tmp) {
         const struct jl_step at[] = {JL_KEY("selinux"), JL_KEY("mode")};
@@ -507,6 +490,10 @@ static void check_block(struct ctx *c, struct json_object *sel, struct se_config
                         check_booleans(c, v, tmp);
                 } else if (streq(key, "btrfs")) {
                         check_btrfs(c, v, tmp);
+                } else if (streq(key, "modules")) {
+                        check_modules(c, v, tmp);
+                } else if (streq(key, "permissiveDomains")) {
+                        check_permissive(c, v, tmp);
                 } else {
                         const struct jl_step kat[] = {JL_KEY("selinux"), JL_KEY(key)};
                         _cleanup_free_ char *path = jl_path_key("$.selinux", key, strlen(key));
@@ -519,7 +506,7 @@ static void check_block(struct ctx *c, struct json_object *sel, struct se_config
                                                     key_aliases, ELEMENTSOF(key_aliases)));
                         problem(c, pos_of(c, kat, 2, true),
                                 "%s: unknown key, expected one of \"mode\", \"policy\", "
-                                "\"auditDenials\", \"booleans\", \"btrfs\"%s",
+                                "\"auditDenials\", \"booleans\", \"btrfs\", \"modules\", \"permissiveDomains\"%s",
                                 path, hint);
                 }
         }
@@ -662,6 +649,8 @@ int config_parse(const char *name, const char *text, size_t len, enum config_kin
                 else
                         cfg->booleans = nb;
         }
+        if (r == 0 && block)
+                r = merge_modules(cfg, &tmp);
         if (r == 0 && block)
                 merge(cfg, &tmp);
         se_config_free(&tmp);

@@ -23,6 +23,20 @@ struct se_boolean {
         char *origin;
 };
 
+/* One declared policy module ("modules": [{"name": ..., "cil": ...}]). */
+struct se_module {
+        char *name;
+        char *cil; /* the CIL text (from "cil" or a decoded "source"); NULL when removed */
+        size_t cil_len;
+        int priority; /* libsemanage priority, 1..999 */
+        bool remove;
+        char *origin;
+};
+
+/* Priority of declared modules unless they say otherwise: semodule's own
+ * default for local modules, above the distribution's 100. */
+#define MODULE_PRIORITY_DEFAULT 400
+
 struct se_config {
         enum se_mode mode;
         char *policy;      /* SELINUXTYPE, NULL if unset */
@@ -32,6 +46,11 @@ struct se_config {
         char *btrfs_origin;
         struct se_boolean *booleans; /* each name once, later sources win */
         size_t n_booleans;
+        struct se_module *modules; /* each name once, later sources win */
+        size_t n_modules;
+        char **permissive;         /* permissiveDomains, sorted, unique; NULL if unset */
+        size_t n_permissive;
+        char *permissive_origin;
         bool found; /* some source held a block */
 };
 
@@ -67,6 +86,14 @@ int config_parse_fd(int fd, const char *name, enum config_kind kind, struct se_c
 /* True if `s` is a valid policy name: not empty, no '/', not "." or "..",
  * printable ASCII, at most 255 bytes. */
 bool policy_name_valid(const char *s);
+
+/* True if `s` can name a policy module, as libsemanage requires: a letter,
+ * then letters, digits, '_', '-', single dots between them; at most 255. */
+bool module_name_valid(const char *s);
+
+/* True if `s` can name a type: 1 to 255 of [A-Za-z0-9_.-], not starting
+ * with '.' or '-'. */
+bool type_name_valid(const char *s);
 
 /* True if `s` can name a boolean: 1 to 255 of [A-Za-z0-9_]. */
 bool boolean_name_valid(const char *s);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "plan.h"
+#include "plan-priv.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -21,19 +22,7 @@
 #include "seconfig.h"
 #include "util.h"
 
-#define SELINUX_CONFIG "/etc/selinux/config"
-#define VAR_LIB_SELINUX "/var/lib/selinux"
-#define BACKUP_DIR "ignition-selinux" /* in the store, beside active/ */
-/* Policies are a few MB; anything far larger is not a policy. */
-#define POLICY_MAX_SIZE (256u * 1024 * 1024)
-#define SMALL_FILE_MAX (1u * 1024 * 1024)
-/* XATTR_TAG of a policy written without its dontaudit rules. */
-#define TAG_STRIPPED "dontaudit-removed"
-
-static int add_step(struct plan *p, enum step_kind kind, const char *path, const char *path2,
-                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static int add_step(struct plan *p, enum step_kind kind, const char *path, const char *path2,
+int add_step(struct plan *p, enum step_kind kind, const char *path, const char *path2,
                     const char *fmt, ...) {
         va_list ap;
         struct step *s;
@@ -65,7 +54,7 @@ static int add_step(struct plan *p, enum step_kind kind, const char *path, const
 }
 
 /* The last step's payload: a file's new content and metadata. Takes `data`. */
-static void set_payload(struct plan *p, char *data, size_t len, const struct stat *st) {
+void set_payload(struct plan *p, char *data, size_t len, const struct stat *st) {
         struct step *s = &p->steps[p->n - 1];
         s->data = data;
         s->len = len;
@@ -78,7 +67,7 @@ static void set_payload(struct plan *p, char *data, size_t len, const struct sta
 
 /* lstat of `path` with its parents resolved inside the root (through the
  * /usr links the plan is about to replace by copies of the same content). */
-static int lstat_in(int rootfd, const char *path, struct stat *st) {
+int lstat_in(int rootfd, const char *path, struct stat *st) {
         _cleanup_free_ char *dir = strdup(path);
         char *slash;
 
@@ -94,7 +83,7 @@ static int lstat_in(int rootfd, const char *path, struct stat *st) {
         return fstatat(fd, slash + 1, st, AT_SYMLINK_NOFOLLOW) < 0 ? negerrno() : 0;
 }
 
-static int read_in(int rootfd, const char *path, size_t max, char **buf, size_t *len, struct stat *st) {
+int read_in(int rootfd, const char *path, size_t max, char **buf, size_t *len, struct stat *st) {
         _cleanup_close_ int fd = root_open_regular(rootfd, path, st);
 
         if (fd == -EISDIR || fd == -EINVAL)
@@ -104,13 +93,13 @@ static int read_in(int rootfd, const char *path, size_t max, char **buf, size_t 
         return read_full_fd(fd, max, buf, len);
 }
 
-static bool exists_in(int rootfd, const char *path) {
+bool exists_in(int rootfd, const char *path) {
         struct stat st;
         return lstat_in(rootfd, path, &st) == 0;
 }
 
 /* Leftovers of an interrupted run beside `path` go first. */
-static int plan_cleanup(const struct plan_input *in, struct plan *p, const char *path) {
+int plan_cleanup(const struct plan_input *in, struct plan *p, const char *path) {
         _cleanup_free_ char *dir = strdup(path), *staged = NULL, *full = NULL;
         char *slash;
         struct stat st;
@@ -318,7 +307,7 @@ static int plan_backup_dir(struct audit_ctx *a) {
 
 /* Whether `path` is a policy this program wrote without its dontaudit rules:
  * a rebuild replaces the file and so drops the tag. */
-static bool tagged_stripped(int rootfd, const char *path) {
+bool tagged_stripped(int rootfd, const char *path) {
         char v[sizeof(TAG_STRIPPED)];
         _cleanup_close_ int fd = root_open_in(rootfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
@@ -397,11 +386,12 @@ static int plan_policy(struct audit_ctx *a, const char *path, bool enable, bool 
                 r = dontaudit_count(cur, cur_len, &count);
                 if (r >= 0 && count > 0)
                         return 0;
-                diags_add(a->d, DIAG_ERROR,
-                          "%s%s has no dontaudit rules and no saved original: they were removed by "
-                          "something else (semodule -DB?); run `semodule -B` on the machine to restore them",
+                /* Removed by something else (semodule -DB?), or by a rebuild
+                 * of ours: only a rebuild brings them back. */
+                log_debug("%s%s has no dontaudit rules and no saved original: planning a rebuild",
                           in->root_display, path);
-                return -EINVAL;
+                a->p->rebuild = true;
+                return 0;
         }
         if (!same_bytes(saved, saved_len, cur, cur_len)) {
                 /* Untagged, the file may have been rebuilt since: restoring the
@@ -409,11 +399,10 @@ static int plan_policy(struct audit_ctx *a, const char *path, bool enable, bool 
                 if (!tagged) {
                         r = dontaudit_strip(saved, saved_len, &stripped, &stripped_len, NULL);
                         if (r < 0 || !same_bytes(stripped, stripped_len, cur, cur_len)) {
-                                diags_add(a->d, DIAG_ERROR,
-                                          "%s%s changed since auditDenials was enabled (the policy was rebuilt); "
-                                          "run `semodule -B` on the machine to restore the dontaudit rules",
+                                log_debug("%s%s changed since auditDenials was enabled: planning a rebuild",
                                           in->root_display, path);
-                                return -EINVAL;
+                                a->p->rebuild = true;
+                                return 0;
                         }
                 }
                 r = add_step(a->p, STEP_WRITE_FILE, path, NULL, "restore %s with its dontaudit rules", path);
@@ -735,6 +724,12 @@ int plan_build(const struct plan_input *in, struct plan *p, struct diags *d) {
                 else if ((r = plan_booleans(in, p, d)) < 0)
                         return r;
         }
+        if (p->mode != SE_MODE_DISABLED && (cfg->n_modules > 0 || cfg->permissive) &&
+            (r = plan_modules(in, p, d)) < 0)
+                return r;
+        r = plan_rebuild(in, p);
+        if (r < 0)
+                return r;
         resolve_boot_mode(in, p, declared);
         return p->boot_mode_reason ? 0 : -ENOMEM;
 }
@@ -747,6 +742,12 @@ void plan_free(struct plan *p) {
                 free(p->steps[i].why);
         }
         free(p->steps);
+        for (size_t i = 0; i < p->n_ops; i++) {
+                free(p->ops[i].name);
+                free(p->ops[i].cil);
+                free(p->ops[i].origin);
+        }
+        free(p->ops);
         free(p->type);
         free(p->boot_mode_reason);
         *p = (struct plan){0};

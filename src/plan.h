@@ -12,6 +12,7 @@
 #include "cmdline.h"
 #include "config.h"
 #include "diag.h"
+#include "rebuild.h"
 
 enum step_kind {
         STEP_REMOVE_STAGED, /* a leftover of an interrupted run */
@@ -23,7 +24,14 @@ enum step_kind {
         STEP_UNLINK,
         STEP_MKDIR,
         STEP_RMDIR,
+        STEP_REBUILD,       /* libsemanage: the plan's module changes, then a rebuild, then labels */
+        STEP_RELABEL,       /* label the store and policy directory after an interrupted rebuild */
 };
+
+/* XATTR_TAG of a policy written without its dontaudit rules. */
+#define TAG_STRIPPED "dontaudit-removed"
+/* In /var/lib/selinux/<type> while a rebuild's output may be unlabelled. */
+#define RELABEL_MARKER "ignition-selinux.relabel"
 
 struct step {
         enum step_kind kind;
@@ -45,6 +53,11 @@ struct plan {
         enum se_mode boot_mode;  /* what this boot loads: mode, overridden by the kernel */
         char *boot_mode_reason;
         bool block_found;
+        /* Module changes for STEP_REBUILD; `rebuild` is set when a rebuild
+         * is needed even without any (restoring dontaudit rules). */
+        struct module_op *ops;
+        size_t n_ops;
+        bool rebuild;
 };
 
 struct plan_input {

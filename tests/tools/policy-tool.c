@@ -3,6 +3,10 @@
  * code the product runs:
  *   policy-tool count FILE      prints the number of dontaudit rules
  *   policy-tool strip IN OUT    writes IN without its dontaudit rules
+ *   policy-tool av SCON TCON CLASS PERM
+ *                               asks the loaded policy (selinuxfs) whether
+ *                               SCON may PERM on TCON, and whether SCON's
+ *                               domain is permissive: "allowed=yes permissive=no"
  * Exit 0 on success, 1 on failure (with a message on stderr), 2 on usage. */
 #include <errno.h>
 #include <fcntl.h>
@@ -10,6 +14,8 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <selinux/selinux.h>
 
 #include "dontaudit.h"
 #include "log.h"
@@ -72,7 +78,8 @@ static int write_all(const char *path, const void *data, size_t len) {
 
 static int usage(void) {
         fprintf(stderr, "usage: policy-tool count FILE\n"
-                        "       policy-tool strip IN OUT\n");
+                        "       policy-tool strip IN OUT\n"
+                        "       policy-tool av SCON TCON CLASS PERM\n");
         return 2;
 }
 
@@ -105,6 +112,19 @@ int main(int argc, char **argv) {
                 r = write_all(argv[3], out, outlen);
                 if (r < 0)
                         return log_errno(r, "writing %s", argv[3]), 1;
+                return 0;
+        }
+
+        if (argc == 6 && streq(argv[1], "av")) {
+                security_class_t cls = string_to_security_class(argv[4]);
+                access_vector_t perm = cls ? string_to_av_perm(cls, argv[5]) : 0;
+                struct av_decision avd;
+                if (!cls || !perm)
+                        return log_error("unknown class or permission %s:%s", argv[4], argv[5]), 1;
+                if (security_compute_av_flags(argv[2], argv[3], cls, perm, &avd) < 0)
+                        return log_errno(negerrno(), "computing the access vector"), 1;
+                printf("allowed=%s permissive=%s\n", (avd.allowed & perm) ? "yes" : "no",
+                       (avd.flags & SELINUX_AVD_FLAGS_PERMISSIVE) ? "yes" : "no");
                 return 0;
         }
 

@@ -282,7 +282,7 @@ static void test_selinux_not_object(void **state) {
 }
 
 static void test_unknown_keys(void **state) {
-        static const char tail[] = ": unknown key, expected one of \"mode\", \"policy\", \"auditDenials\", \"booleans\", \"btrfs\"";
+        static const char tail[] = ": unknown key, expected one of \"mode\", \"policy\", \"auditDenials\", \"booleans\", \"btrfs\", \"modules\", \"permissiveDomains\"";
         static const struct {
                 const char *key, *path, *hint;
         } cases[] = {
@@ -330,7 +330,7 @@ static void test_duplicates(void **state) {
         /* anywhere below $.selinux, also inside arrays */
         expect("{\"selinux\": {\"x\": [{\"a\": 1, \"a\": 2}]}}", BLOCK, -EINVAL,
                "error: t.json:1:14: $.selinux.x: unknown key, expected one of \"mode\", \"policy\", "
-               "\"auditDenials\", \"booleans\", \"btrfs\"\n"
+               "\"auditDenials\", \"booleans\", \"btrfs\", \"modules\", \"permissiveDomains\"\n"
                "error: t.json:1:29: $.selinux.x[0].a: duplicate key (first at 1:21)");
         /* at the top of a block file */
         expect("{\"foo\": 1, \"foo\": 2}", BLOCK, -EINVAL,
@@ -353,7 +353,7 @@ static void test_errors_collected_in_order(void **state) {
                "error: t.json:3:15: $.selinux.policy: expected a policy name (no \"/\", not \".\" or "
                "\"..\", not empty), got \"\"\n"
                "error: t.json:4:5: $.selinux.enforce: unknown key, expected one of \"mode\", "
-               "\"policy\", \"auditDenials\", \"booleans\", \"btrfs\" (did you mean \"mode\"?)\n"
+               "\"policy\", \"auditDenials\", \"booleans\", \"btrfs\", \"modules\", \"permissiveDomains\" (did you mean \"mode\"?)\n"
                "error: t.json:5:13: $.selinux.mode: expected one of \"enforcing\", \"permissive\", "
                "\"disabled\", got \"enforce\" (did you mean \"enforcing\"?)\n"
                "error: t.json:6:21: $.selinux.auditDenials: expected a boolean, got string \"yes\"");

@@ -70,7 +70,7 @@ static void test_files_invalid(void **state) {
                "error: files-invalid.ign:$.storage.files[1].contents.source:1:22: $.selinux.mode: "
                MODE_EXPECTED ", got \"enforce\" (did you mean \"enforcing\"?)\n"
                "error: files-invalid.ign:$.storage.files[1].contents.source:1:33: $.selinux.audit: "
-               "unknown key, expected one of \"mode\", \"policy\", \"auditDenials\", \"booleans\", \"btrfs\" (did you mean "
+               "unknown key, expected one of \"mode\", \"policy\", \"auditDenials\", \"booleans\", \"btrfs\", \"modules\", \"permissiveDomains\" (did you mean "
                "\"auditDenials\"?)\n"
                "error: files-invalid.ign:$.storage.files[1].contents.source:1:49: $.extra: unknown "
                "key, expected \"selinux\"");
@@ -88,7 +88,7 @@ static void test_invalid_top_level(void **state) {
                "error: invalid.ign:6:15: $.selinux.policy: expected a policy name (no \"/\", not "
                "\".\" or \"..\", not empty), got \"../x\"\n"
                "error: invalid.ign:8:5: $.selinux.audit_denials: unknown key, expected one of "
-               "\"mode\", \"policy\", \"auditDenials\", \"booleans\", \"btrfs\" (did you mean \"auditDenials\"?)\n"
+               "\"mode\", \"policy\", \"auditDenials\", \"booleans\", \"btrfs\", \"modules\", \"permissiveDomains\" (did you mean \"auditDenials\"?)\n"
                "error: invalid.ign:8:5: $.selinux.audit_denials: duplicate key (first at 7:5)\n"
                "warning: invalid.ign" TOP_WARNING);
 }

@@ -6,6 +6,10 @@
 # powers the machine off. Words on the kernel command line ask for extra work:
 #   probe.replica   time a shell replica of Flatcar's manual steps (after the report)
 #   probe.setenforce  round-trip setenforce 0/1 and report each mode
+#   probe.bool=NAME   report getsebool NAME (repeatable)
+#   probe.setsebool=NAME  setsebool -P NAME on, as an operator would; report how it went
+#   probe.av=SRC:TGT:CLASS:PERM  ask the loaded policy (selinuxfs) whether domain SRC_t may
+#                     PERM on TGT objects, and whether SRC is permissive (repeatable)
 # The port is opened per line, never left open for children: those that change domain
 # (dmesg runs as dmesg_t) may not write to it.
 port=/dev/ttyS1
@@ -43,6 +47,24 @@ out "mislabelled=$(grep -c . <<<"$wrong")"
 [ -z "$wrong" ] || outp mislabel <<<"$wrong"
 out "system_slice=$(systemctl is-active system.slice)"
 out "failed_units=$(systemctl list-units --failed --plain --no-legend 2>/dev/null | awk '{print $1}' | tr '\n' ' ')"
+for w in $(cat /proc/cmdline); do
+        case $w in
+        probe.bool=*) n=${w#probe.bool=}; out "bool_$n=$(getsebool "$n" 2>&1)" ;;
+        probe.setsebool=*)
+                n=${w#probe.setsebool=}
+                msg=$(setsebool -P "$n" on 2>&1); rc=$?
+                out "setsebool_rc=$rc"
+                [ -z "$msg" ] || outp setsebool-msg <<<"$msg"
+                out "bool_after_setsebool_$n=$(getsebool "$n" 2>&1)"
+                out "booleans_local=$(tr '\n' ' ' <"/var/lib/selinux/${type:-mcs}/active/booleans.local" 2>&1)"
+                ;;
+        probe.av=*)
+                IFS=: read -r src tgt cls perm <<<"${w#probe.av=}"
+                out "av_${src}_${tgt}_${cls}_${perm}=$(/usr/local/bin/policy-tool av "system_u:system_r:$src:s0" \
+                        "system_u:object_r:$tgt:s0" "$cls" "$perm" 2>&1)"
+                ;;
+        esac
+done
 if has probe.setenforce; then
         was=$(cat /sys/fs/selinux/enforce)
         setenforce 0 2>&1 | outp setenforce-error
