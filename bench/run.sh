@@ -18,6 +18,8 @@
 #   E-B the same for B
 #   F-s the rebuild alone: semodule -p R -s mcs -n -DB (after C's copies)
 #   F-o the rebuild alone, ours: policy-tool strip policy.33 (src/dontaudit.c)
+#   U   undo: apply {"auditDenials":false} on B's result
+#   U-s undo, the replica's way: semodule -p R -s mcs -n -B on D's result
 # Every repetition runs every case once (interleaved, order rotated); one
 # untimed warm-up round first also checks the results (labels, dontaudit
 # count, no writes on a second run). Page cache is left warm on purpose: the
@@ -99,7 +101,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 t_start=$SECONDS
 
 # --- cases -----------------------------------------------------------------
-CASES="A B C C+ D E-A E-B F-s F-o"
+CASES="A B C C+ D E-A E-B F-s F-o U U-s"
 declare -A DESC=(
         [A]="apply: enforcing"
         [B]="apply: enforcing + auditDenials"
@@ -110,9 +112,12 @@ declare -A DESC=(
         [E-B]="apply again on B's result"
         [F-s]="rebuild: semodule -p R -s mcs -n -DB"
         [F-o]="rebuild: policy-tool strip (ours)"
+        [U]="apply: undo auditDenials"
+        [U-s]="undo: semodule -p R -s mcs -n -B"
 )
 J_ENF='{"selinux":{"mode":"enforcing"}}'
 J_AUD='{"selinux":{"mode":"enforcing","auditDenials":true}}'
+J_UNDO='{"selinux":{"mode":"enforcing","auditDenials":false}}'
 
 # Fresh directory per case and repetition ($rep), all removed at the end.
 rep=0
@@ -128,11 +133,13 @@ prepare() {
         bash "$top/tests/lib/mkroot.sh" old-rel "$r"
         case $c in
         A | E-A) echo "$J_ENF" >"$r/etc/selinux/ignition.json" ;;
-        B | E-B) echo "$J_AUD" >"$r/etc/selinux/ignition.json" ;;
+        B | E-B | U) echo "$J_AUD" >"$r/etc/selinux/ignition.json" ;;
         esac
         case $c in
         E-A | E-B) apply_q "$r" -q ;;
         F-s | F-o) bash "$replica" plain "$r" ;;
+        U) apply_q "$r" -q && echo "$J_UNDO" >"$r/etc/selinux/ignition.json" ;;
+        U-s) bash "$replica" audit "$r" 2>/dev/null ;;
         esac
         sync -f "$r"
         sync -f "$W"
@@ -145,13 +152,14 @@ run_case() {
         res=$W/res/${c//+/p}
         log=$W/log/${c//+/p}.$2
         case $c in
-        A | B | E-A | E-B)
+        A | B | E-A | E-B | U)
                 "$rus" "$res" -l "$log" "$bin" apply --root "$r" --no-load --cmdline "$W/cmdline" \
                         --source-root /nonexistent ;;
         C) "$rus" "$res" bash "$replica" plain "$r" ;;
         C+) "$rus" "$res" bash "$replica" relabel "$r" ;;
         D) "$rus" "$res" bash "$replica" audit "$r" 2>"$log" ;;
         F-s) "$rus" "$res" semodule -p "$r" -s mcs -n -DB 2>"$log" ;;
+        U-s) "$rus" "$res" semodule -p "$r" -s mcs -n -B 2>"$log" ;;
         F-o) "$rus" "$res" "$ptool" strip "$r/etc/selinux/mcs/policy/policy.33" "$r/etc/selinux/mcs/policy/policy.33.stripped" ;;
         esac || { echo "run.sh: case $c failed (exit $?); see $log" >&2; keep=1; exit 1; }
 }
@@ -175,6 +183,9 @@ verify() {
         F-o)
                 n=$("$ptool" count "$r/etc/selinux/mcs/policy/policy.33.stripped")
                 check "$c" "dontaudit rules left in the stripped copy: $n" ;;
+        U | U-s)
+                n=$("$ptool" count "$r/etc/selinux/mcs/policy/policy.33")
+                check "$c" "dontaudit rules back in policy.33: $n; marker $([ -e "$r/var/lib/selinux/mcs/active/disable_dontaudit" ] && echo still there || echo gone)" ;;
         esac
 }
 
@@ -256,6 +267,7 @@ PAIRS=(
         "enforcing, like for like (relabel + flush)|A|C+"
         "enforcing + auditDenials|B|D"
         "the dontaudit rebuild alone|F-o|F-s"
+        "undo of auditDenials|U|U-s"
         "second run, enforcing|E-A|"
         "second run, enforcing + auditDenials|E-B|"
 )

@@ -69,6 +69,8 @@ static void module_source(struct ctx *c, struct json_object *v, const char *path
                 problem(c, off, "%s.source: expected a data: URL, got %s", path, got);
                 return;
         }
+        free(m->cil); /* "cil" given too: an error below, but no leak */
+        m->cil = NULL;
         r = dataurl_decode(url, &m->cil, &m->cil_len);
         if (r == -ENOMEM) {
                 c->error = r;
@@ -128,6 +130,7 @@ static void check_module(struct ctx *c, struct json_object *v, size_t i, struct 
                 } else if (streq(key, "cil")) {
                         has_cil = true;
                         if (s && *s) {
+                                free(m.cil);
                                 m.cil = strdup(s);
                                 m.cil_len = strlen(s);
                                 if (!m.cil)

@@ -313,6 +313,10 @@ static int copy_reg(struct copy_ctx *c, int sdir, int ddir, const char *name,
         r = copy_data(c, sfd, dfd);
         if (r < 0)
                 return r;
+        /* Start writing it back now: the copy goes on while the disk
+         * works, and the one flush at the end finds little left to do. */
+        if (st->st_size > 0)
+                (void)sync_file_range(dfd, 0, 0, SYNC_FILE_RANGE_WRITE);
         xtarget_fd(&src, sfd);
         r = apply_meta(c, &src, ddir, name, dfd, st);
         if (r < 0)

@@ -15,6 +15,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "labelcache.h"
 #include "log.h"
 #include "pathbuf.h"
 #include "root.h"
@@ -25,6 +26,7 @@
 
 struct labeler {
         struct selabel_handle *h;
+        struct label_cache *cache; /* NULL: every lookup goes to libselinux */
 };
 
 /* Every file libselinux opens beside SELABEL_OPT_PATH (3.4: the base, its
@@ -88,6 +90,17 @@ int labeler_open(int policy_dirfd, struct labeler **out) {
                 free(l);
                 return r;
         }
+        /* For tests and benchmarks that compare with libselinux alone. */
+        const char *nc = getenv("IGNITION_SELINUX_NO_LABEL_CACHE");
+        if (!(nc && streq(nc, "1"))) {
+                r = label_cache_open(filesfd, &l->cache);
+                if (r == -ENOMEM) {
+                        labeler_free(l);
+                        return r;
+                }
+                if (r < 0)
+                        log_debug("file contexts not cached: %s", strerror(-r));
+        }
         *out = l;
         return 0;
 }
@@ -96,15 +109,31 @@ void labeler_free(struct labeler *l) {
         if (!l)
                 return;
         selabel_close(l->h);
+        label_cache_free(l->cache);
         free(l);
 }
 
 int label_lookup(struct labeler *l, const char *path, mode_t mode, char **con) {
+        int key = l->cache ? label_cache_key(l->cache, path, mode) : LABEL_CACHE_MISS;
+        const char *known;
         char *c = NULL;
 
+        if (key >= 0 && label_cache_get(l->cache, key, &known)) {
+                if (!known)
+                        return -ENOENT;
+                return (*con = strdup(known)) ? 0 : -ENOMEM;
+        }
         /* Also -ENOENT for "<<none>>": such paths are to be left alone. */
-        if (selabel_lookup_raw(l->h, &c, path, (int)(mode & S_IFMT)) < 0)
-                return negerrno();
+        if (selabel_lookup_raw(l->h, &c, path, (int)(mode & S_IFMT)) < 0) {
+                int r = negerrno();
+                if (r == -ENOENT && key >= 0 && label_cache_put(l->cache, key, NULL) < 0)
+                        return -ENOMEM;
+                return r;
+        }
+        if (key >= 0 && label_cache_put(l->cache, key, c) < 0) {
+                freecon(c);
+                return -ENOMEM;
+        }
         *con = c;
         return 0;
 }

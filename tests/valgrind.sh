@@ -43,6 +43,14 @@ echo '{"selinux": {"auditDenials": false}}' >"$root/etc/selinux/ignition.json"
 apply "apply (undo auditDenials)"
 echo '{"selinux": {"mode": "enforce", "extra": 1, "booleans": {"allow_execmen": 1}}}' >"$root/etc/selinux/ignition.json"
 apply "apply (bad input)"
+echo '{"selinux": {"modules": [{"name": "x", "cil": "(allow ntpd_t shadow_t (file (read)))"}], "permissiveDomains": ["ntpd_t"]}}' \
+        >"$root/etc/selinux/ignition.json"
+apply "apply (modules: a libsemanage rebuild)"
+echo '{"selinux": {"modules": [{"name": "y", "cil": "(allow nosuch_t self (file (read)))"}, {"name": "x", "remove": true}]}}' \
+        >"$root/etc/selinux/ignition.json"
+apply "apply (a module that does not build)"
+echo '{"selinux": {"modules": [{"name": "y", "cil": "(allow"}]}}' >"$root/etc/selinux/ignition.json"
+apply "apply (a CIL syntax error)"
 echo '{"selinux": {"mode": "enforcing"}}' >"$root/etc/selinux/ignition.json"
 run "apply with load (fails closed without SELinux)" "$bin" apply --root "$root" --cmdline "$tmp/cmdline" --source-root /nonexistent
 run validate "$bin" validate "$top"/tests/data/validate/*
