@@ -126,3 +126,16 @@ note "concatenated sources at once"
 cat "$d"/*.log "$d"/*.txt "$d/binary.bin" >"$TMP/all"
 run_denials "$TMP/all"; assert_eq "$rc" 1 "all"
 assert_eq "$(tail -n1 <<<"$out")" "33 denials in 17 groups; 33 would be enforced" "all summary"
+
+note "records captured from a real boot (tests/boot scenario 05: enforcing, auditDenials, Debian kernel)"
+# The probe's dmesg lines of that boot, as the guest printed them.
+run_denials "$d/qemu-audit-boot.dmesg"
+assert_eq "$rc" 1 "enforced denials make the exit status 1"
+assert_contains "$out" "15 denials in 12 groups; 15 would be enforced" "summary"
+assert_contains "$(grep ssh_home_t <<<"$out")" "    3  systemd_tmpfiles_t      ssh_home_t              dir          getattr" "the repeated group first"
+run_denials --json "$d/qemu-audit-boot.dmesg"
+assert_eq "$(/usr/bin/python3 -c 'import json,sys; g=json.load(sys.stdin); print(len(g), sum(x["count"] for x in g), g[0]["source"], g[0]["count"], g[0]["first"], g[0]["last"])' <<<"$out")" \
+        "12 15 systemd_tmpfiles_t 3 2026-11-23T17:32:20.524Z 2026-11-23T17:32:20.836Z" "--json: groups, counts, times"
+run_denials --raw "$d/qemu-audit-boot.dmesg"
+assert_eq "$(grep -c 'avc:  denied' <<<"$out")" 15 "--raw prints every record"
+echo ok
