@@ -48,6 +48,7 @@ void modules_free(struct se_module *m, size_t n) {
                 free(m[i].name);
                 free(m[i].cil);
                 free(m[i].origin);
+                free(m[i].jpath);
         }
         free(m);
 }
@@ -185,6 +186,7 @@ static void check_module(struct ctx *c, struct json_object *v, size_t i, struct 
                                 tmp->modules[j].origin + strlen(c->name) + 1);
         if (c->n == before && !c->error) {
                 m.origin = origin_at(c, obj_off);
+                m.jpath = TAKE_PTR(path);
                 struct se_module *nm = m.origin ? reallocarray(tmp->modules, tmp->n_modules + 1, sizeof(*nm)) : NULL;
                 if (nm) {
                         tmp->modules = nm;
@@ -196,6 +198,7 @@ static void check_module(struct ctx *c, struct json_object *v, size_t i, struct 
         free(m.name);
         free(m.cil);
         free(m.origin);
+        free(m.jpath);
 }
 
 void check_modules(struct ctx *c, struct json_object *v, struct se_config *tmp) {
@@ -288,6 +291,7 @@ int merge_modules(struct se_config *cfg, struct se_config *tmp) {
                         free(dst->name);
                         free(dst->cil);
                         free(dst->origin);
+                        free(dst->jpath);
                 } else {
                         dst = &cfg->modules[cfg->n_modules++];
                 }

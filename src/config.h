@@ -30,7 +30,8 @@ struct se_module {
         size_t cil_len;
         int priority; /* libsemanage priority, 1..999 */
         bool remove;
-        char *origin;
+        char *origin; /* "FILE:LINE:COL" */
+        char *jpath;  /* "$.selinux.modules[N]" */
 };
 
 /* Priority of declared modules unless they say otherwise: semodule's own

@@ -167,9 +167,12 @@ static int plan_permissive(const struct plan_input *in, struct plan *p, struct d
         for (size_t i = 0; r >= 0 && i < n_need; i++) {
                 _cleanup_free_ char *name = NULL, *text = NULL;
                 size_t len;
+                _cleanup_free_ char *where = NULL;
                 r = cil_permissive_module(need[i], &name, &text, &len);
+                if (r >= 0 && asprintf(&where, "%s: $.selinux.permissiveDomains", cfg->permissive_origin) < 0)
+                        r = -ENOMEM;
                 if (r >= 0)
-                        r = want_module(in, p, d, name, MODULE_PRIORITY_DEFAULT, text, len, cfg->permissive_origin);
+                        r = want_module(in, p, d, name, MODULE_PRIORITY_DEFAULT, text, len, where);
         }
         return r;
 }
@@ -181,13 +184,16 @@ int plan_modules(const struct plan_input *in, struct plan *p, struct diags *d) {
 
         for (size_t i = 0; i < cfg->n_modules; i++) {
                 const struct se_module *m = &cfg->modules[i];
+                _cleanup_free_ char *where = NULL;
+                if (asprintf(&where, "%s: %s", m->origin, m->jpath) < 0)
+                        return -ENOMEM;
                 if (m->remove) {
                         if (store_module_exists(in->rootfd, p->type, m->priority, m->name) &&
-                            (r = add_op(p, m->name, m->priority, NULL, 0, false, m->origin)) < 0)
+                            (r = add_op(p, m->name, m->priority, NULL, 0, false, where)) < 0)
                                 return r;
                         continue;
                 }
-                r = want_module(in, p, d, m->name, m->priority, m->cil, m->cil_len, m->origin);
+                r = want_module(in, p, d, m->name, m->priority, m->cil, m->cil_len, where);
                 if (r == -EINVAL)
                         bad = true;
                 else if (r < 0)

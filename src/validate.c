@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cil.h"
 #include "config.h"
 #include "fsutil.h"
 #include "dataurl.h"
@@ -68,6 +69,30 @@ static int vdiag(struct vctx *v, enum diag_severity sev, const struct jl_step *a
         return diags_add(v->d, sev, "%s:%u:%u: %s: %s", v->path, line, col, jpath, what);
 }
 
+/* Declared modules must at least parse as CIL; names are resolved only
+ * against a policy, on the machine. (Not under the fuzzer: the CIL parser
+ * is libsepol's, fuzzed upstream.) */
+static int check_cil(struct diags *d, const struct se_config *cfg) {
+#ifndef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+        for (size_t i = 0; i < cfg->n_modules; i++) {
+                const struct se_module *m = &cfg->modules[i];
+                _cleanup_free_ char *msg = NULL;
+                if (!m->cil)
+                        continue;
+                int r = cil_check_syntax(m->name, m->cil, m->cil_len, &msg);
+                if (r == -EINVAL)
+                        r = diags_add(d, DIAG_ERROR, "%s: %s: module \"%s\": CIL syntax error: %s", m->origin,
+                                      m->jpath, m->name, msg);
+                if (r < 0)
+                        return r;
+        }
+#else
+        (void)d;
+        (void)cfg;
+#endif
+        return 0;
+}
+
 static int check_top_block(struct vctx *v) {
         struct se_config cfg;
         bool found;
@@ -75,6 +100,8 @@ static int check_top_block(struct vctx *v) {
 
         se_config_init(&cfg);
         r = config_parse(v->path, v->text, v->len, CONFIG_KIND_IGNITION, &cfg, &found, v->d);
+        if (r >= 0)
+                r = check_cil(v->d, &cfg);
         se_config_free(&cfg);
         if (r == -ENOMEM)
                 return r;
@@ -99,6 +126,8 @@ static int check_contents(struct vctx *v, const char *jpath, const char *buf, si
                 return -ENOMEM;
         se_config_init(&cfg);
         r = config_parse(name, buf, len, CONFIG_KIND_BLOCK_FILE, &cfg, &found, v->d);
+        if (r >= 0)
+                r = check_cil(v->d, &cfg);
         se_config_free(&cfg);
         if (r == -ENOMEM)
                 return r;
@@ -223,6 +252,8 @@ static int validate_block_file(struct vctx *v) {
 
         se_config_init(&cfg);
         r = config_parse(v->path, v->text, v->len, CONFIG_KIND_BLOCK_FILE, &cfg, &found, v->d);
+        if (r >= 0)
+                r = check_cil(v->d, &cfg);
         se_config_free(&cfg);
         if (r == -ENOMEM)
                 return r;

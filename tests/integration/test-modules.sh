@@ -64,6 +64,12 @@ assert_contains "$err" 'module "bad": CIL syntax error: Open parenthesis without
 assert_contains "$err" "ignition.json:1:" "position of the module"
 assert_eq "$(snap --ctime "$root")" "$before" "nothing changed"
 
+note "validate, on a workstation, finds the same syntax error"
+printf '{"ignition": {"version": "3.4.0"}, "selinux": {"modules": [{"name": "bad", "cil": "(allow a b (file (read))"}]}}' >"$TMP/v.ign"
+set +e; out=$("$BIN" validate "$TMP/v.ign" 2>&1); rc=$?; set -e
+assert_eq "$rc" 1 "validate fails"
+assert_contains "$out" 'v.ign:1:60: $.selinux.modules[0]: module "bad": CIL syntax error: Open parenthesis without matching close at line 1 of bad' "validate's message"
+
 note "an unknown type is named by module with the compiler's message; nothing installed, mode not persisted"
 root="$TMP/unknown"; mkroot old-rel "$root"
 block_file "$root" '{"selinux": {"mode": "enforcing", "modules": [{"name": "bad", "cil": "(allow nosuch_t self (file (read)))"}]}}'
