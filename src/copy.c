@@ -23,6 +23,7 @@
 
 #define XATTR_SELINUX "security.selinux"
 #define COPY_CHUNK (128u * 1024)
+#define EARLY_WRITEBACK_MIN (256 * 1024)
 
 struct hardlink {
         dev_t dev;
@@ -186,7 +187,11 @@ static int apply_meta(struct copy_ctx *c, const struct xtarget *src, int dstdirf
                        : fchownat(dstdirfd, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW);
         if (r < 0)
                 return negerrno();
-        if (!S_ISLNK(st->st_mode)) {
+        /* Regular files are created with their final permission bits
+         * (copy_tree clears the umask); chown keeps those that are not
+         * setuid/setgid, so only those need setting again. */
+        bool mode_done = S_ISREG(st->st_mode) && dstfd >= 0 && !(st->st_mode & 07000);
+        if (!S_ISLNK(st->st_mode) && !mode_done) {
                 /* fchmodat() follows, but `name` is a special file we just
                  * created in our own fresh tree. */
                 r = dstfd >= 0 ? fchmod(dstfd, st->st_mode & 07777)
@@ -225,7 +230,11 @@ static bool unsupported(int err) {
                err == ENOTTY || err == EBADF;
 }
 
-static int copy_data(struct copy_ctx *c, int sfd, int dfd) {
+/* `size` bytes, as the source's stat said: the copy stops there without
+ * asking for the end of the file again. */
+static int copy_data(struct copy_ctx *c, int sfd, int dfd, off_t size) {
+        if (size == 0)
+                return 0;
         if (!c->no_reflink) {
                 if (ioctl(dfd, FICLONE, sfd) == 0)
                         return 0;
@@ -235,10 +244,12 @@ static int copy_data(struct copy_ctx *c, int sfd, int dfd) {
         }
         if (!c->no_copy_range) {
                 bool copied = false;
-                for (;;) {
-                        ssize_t n = copy_file_range(sfd, NULL, dfd, NULL, SSIZE_MAX & ~0xfffL, 0);
-                        if (n == 0)
+                for (off_t done = 0;;) {
+                        ssize_t n = copy_file_range(sfd, NULL, dfd, NULL, (size_t)(size - done), 0);
+                        if (n > 0 && (done += n) >= size)
                                 return 0;
+                        if (n == 0)
+                                return 0; /* shorter than its stat said */
                         if (n > 0) {
                                 copied = true;
                                 continue;
@@ -307,15 +318,16 @@ static int copy_reg(struct copy_ctx *c, int sdir, int ddir, const char *name,
         if (sfd < 0)
                 return sfd;
         _cleanup_close_ int dfd =
-                openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+                openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st->st_mode & 0777);
         if (dfd < 0)
                 return negerrno();
-        r = copy_data(c, sfd, dfd);
+        r = copy_data(c, sfd, dfd, st->st_size);
         if (r < 0)
                 return r;
-        /* Start writing it back now: the copy goes on while the disk
-         * works, and the one flush at the end finds little left to do. */
-        if (st->st_size > 0)
+        /* Start writing a large file back now: the copy goes on while the
+         * disk works, and the one flush at the end finds less to do. (For
+         * small files the call costs more than it saves.) */
+        if (st->st_size >= EARLY_WRITEBACK_MIN)
                 (void)sync_file_range(dfd, 0, 0, SYNC_FILE_RANGE_WRITE);
         xtarget_fd(&src, sfd);
         r = apply_meta(c, &src, ddir, name, dfd, st);
@@ -502,7 +514,10 @@ int copy_tree(int src_dirfd, int dst_parentfd, const char *dst_name, struct labe
         c->st = stats ? stats : &dummy;
         *c->st = (struct copy_stats){0};
 
+        /* Files are created with their final permission bits. */
+        mode_t saved_umask = umask(0);
         r = copy_dir_contents(c, sfd, dfd);
+        umask(saved_umask);
         if (r == 0) {
                 xtarget_fd(&src, sfd);
                 r = apply_meta(c, &src, dst_parentfd, dst_name, dfd, &st);
