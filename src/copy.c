@@ -50,6 +50,13 @@ struct copy_ctx {
         struct labeler *labeler;
         const char *final;
         int final_len; /* without trailing slashes */
+        /* Who creates the entries: below the top, in directories of our
+         * own that are not setgid while we fill them, an entry is born
+         * with this owner, and a source entry with the same needs no
+         * chown. (The top is created in the target's directory.) */
+        uid_t euid;
+        gid_t egid;
+        bool at_top;
 };
 
 /* Where xattrs live: an fd where we have one, else a path through the
@@ -183,10 +190,12 @@ static int apply_meta(struct copy_ctx *c, const struct xtarget *src, int dstdirf
         else if ((r = xtarget_at(&dst, dstdirfd, name)) < 0)
                 return r;
 
-        r = dstfd >= 0 ? fchown(dstfd, st->st_uid, st->st_gid)
-                       : fchownat(dstdirfd, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW);
-        if (r < 0)
-                return negerrno();
+        if (c->at_top || st->st_uid != c->euid || st->st_gid != c->egid) {
+                r = dstfd >= 0 ? fchown(dstfd, st->st_uid, st->st_gid)
+                               : fchownat(dstdirfd, name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW);
+                if (r < 0)
+                        return negerrno();
+        }
         /* Regular files are created with their final permission bits
          * (copy_tree clears the umask); chown keeps those that are not
          * setuid/setgid, so only those need setting again. */
@@ -512,6 +521,8 @@ int copy_tree(int src_dirfd, int dst_parentfd, const char *dst_name, struct labe
         while (c->final_len > 1 && final_path[c->final_len - 1] == '/')
                 c->final_len--;
         c->st = stats ? stats : &dummy;
+        c->euid = geteuid();
+        c->egid = getegid();
         *c->st = (struct copy_stats){0};
 
         /* Files are created with their final permission bits. */
@@ -520,6 +531,7 @@ int copy_tree(int src_dirfd, int dst_parentfd, const char *dst_name, struct labe
         umask(saved_umask);
         if (r == 0) {
                 xtarget_fd(&src, sfd);
+                c->at_top = true;
                 r = apply_meta(c, &src, dst_parentfd, dst_name, dfd, &st);
         }
         if (r == 0)
