@@ -8,6 +8,7 @@
 #   probe.setenforce  round-trip setenforce 0/1 and report each mode
 #   probe.bool=NAME   report getsebool NAME (repeatable)
 #   probe.setsebool=NAME  setsebool -P NAME on, as an operator would; report how it went
+#   probe.rousr       first make /usr read-only (a read-only bind mount), as on Flatcar
 #   probe.av=SRC:TGT:CLASS:PERM  ask the loaded policy (selinuxfs) whether domain SRC_t may
 #                     PERM on TGT objects, and whether SRC is permissive (repeatable)
 # The port is opened per line, never left open for children: those that change domain
@@ -47,6 +48,11 @@ out "mislabelled=$(grep -c . <<<"$wrong")"
 [ -z "$wrong" ] || outp mislabel <<<"$wrong"
 out "system_slice=$(systemctl is-active system.slice)"
 out "failed_units=$(systemctl list-units --failed --plain --no-legend 2>/dev/null | awk '{print $1}' | tr '\n' ' ')"
+if has probe.rousr; then
+        mount --bind /usr /usr 2>&1 | outp rousr-error
+        mount -o remount,bind,ro /usr 2>&1 | outp rousr-error
+        out "usr_ro=$(touch /usr/.probe-rw 2>/dev/null && { rm -f /usr/.probe-rw; echo no; } || echo yes)"
+fi
 for w in $(cat /proc/cmdline); do
         case $w in
         probe.bool=*) n=${w#probe.bool=}; out "bool_$n=$(getsebool "$n" 2>&1)" ;;
