@@ -226,8 +226,7 @@ static void step_free(struct step *s) {
  * and booleans.local that earlier steps write: the planned edits of those
  * files would be overwritten, and originals saved by an earlier run no
  * longer match anything. */
-static int drop_policy_edits(const struct plan_input *in, struct plan *p, const char *policy, const char *kern,
-                             const char *backup_dir) {
+static void drop_policy_edits(struct plan *p, const char *policy, const char *kern, const char *backup_dir) {
         size_t k = 0;
 
         for (size_t i = 0; i < p->n; i++) {
@@ -242,8 +241,6 @@ static int drop_policy_edits(const struct plan_input *in, struct plan *p, const 
                 p->steps[k++] = *s;
         }
         p->n = k;
-        (void)in;
-        return 0;
 }
 
 int plan_rebuild(const struct plan_input *in, struct plan *p) {
@@ -269,9 +266,7 @@ int plan_rebuild(const struct plan_input *in, struct plan *p) {
         r = policy_file_find(in->rootfd, p->type, -1, &policy);
         if (r < 0 && r != -ENOENT)
                 return r;
-        r = drop_policy_edits(in, p, policy, kern, backup_dir);
-        if (r < 0)
-                return r;
+        drop_policy_edits(p, policy, kern, backup_dir);
 
         /* The step's description lists the module changes. */
         size_t size = 0;
