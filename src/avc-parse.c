@@ -148,7 +148,6 @@ static int add_perm(struct avc_denial *d, const char *s, size_t n) {
         return 0;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
 /* "{ a b c }" at p (after whitespace); returns where the fields start. */
 static const char *parse_perms(struct avc_denial *d, const char *p, const char *end, int *r) {
@@ -175,7 +174,7 @@ static const char *parse_perms(struct avc_denial *d, const char *p, const char *
         }
         if (d->n_perms > 1) {
                 size_t j = 1;
-                qsort(d->perms, d->n_perms, sizeof(*d->perms), cmp_str);
+                qsort(d->perms, d->n_perms, sizeof(*d->perms), cmp_strings);
                 for (size_t i = 1; i < d->n_perms; i++) {
                         if (streq(d->perms[i], d->perms[j - 1]))
                                 free(d->perms[i]);

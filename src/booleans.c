@@ -12,10 +12,6 @@
 #include "sepolicy.h"
 #include "util.h"
 
-static int cmp_str(const void *a, const void *b) {
-        return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int booleans_list(const void *policy, size_t len, char ***names, size_t *n) {
         return policy_names(policy, len, POLICY_BOOLEANS, names, n);
 }
@@ -105,7 +101,7 @@ int booleans_local_merge(const char *text, size_t len, const struct policy_boole
                         nl++;
         }
         if (r == 0) {
-                qsort(lines, nl, sizeof(char *), cmp_str);
+                qsort(lines, nl, sizeof(char *), cmp_strings);
                 FILE *f = open_memstream(&buf, &size);
                 if (!f)
                         r = -ENOMEM;

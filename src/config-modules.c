@@ -218,8 +218,6 @@ void check_modules(struct ctx *c, struct json_object *v, struct se_config *tmp) 
                 check_module(c, json_object_array_get_idx(v, i), i, tmp);
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
 void check_permissive(struct ctx *c, struct json_object *v, struct se_config *tmp) {
         const struct jl_step at[] = {JL_KEY("selinux"), JL_KEY("permissiveDomains")};
         size_t off = pos_of(c, at, 2, false), n, before = c->n;
@@ -255,7 +253,7 @@ void check_permissive(struct ctx *c, struct json_object *v, struct se_config *tm
         }
         if (c->n != before || c->error)
                 return;
-        qsort(tmp->permissive, tmp->n_permissive, sizeof(char *), cmp_str);
+        qsort(tmp->permissive, tmp->n_permissive, sizeof(char *), cmp_strings);
         size_t k = 0;
         for (size_t i = 0; i < tmp->n_permissive; i++) {
                 if (k > 0 && streq(tmp->permissive[k - 1], tmp->permissive[i])) {

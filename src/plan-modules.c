@@ -16,10 +16,6 @@
 #include "storemodule.h"
 #include "util.h"
 
-static int cmp_strp(const void *a, const void *b) {
-        return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static int add_op(struct plan *p, const char *name, int priority, const char *cil, size_t len, bool enable,
                   const char *origin) {
         struct module_op *n = reallocarray(p->ops, p->n_ops + 1, sizeof(*n));
@@ -120,7 +116,7 @@ static int check_types(const struct plan_input *in, struct plan *p, struct diags
         }
         for (size_t i = 0; i < n; i++) {
                 const char *t = want[i];
-                if (bsearch(&t, types, n_types, sizeof(char *), cmp_strp) || declared_type(cfg, t))
+                if (bsearch(&t, types, n_types, sizeof(char *), cmp_strings) || declared_type(cfg, t))
                         continue;
                 const char *hint = hint_closest(t, (const char *const *)types, n_types);
                 diags_add(d, DIAG_ERROR, "%s: $.selinux.permissiveDomains: expected a type the %s policy defines, got \"%s\"%s%s%s",

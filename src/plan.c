@@ -188,10 +188,6 @@ static int plan_config(const struct plan_input *in, struct plan *p, const char *
         return 0;
 }
 
-static int cmp_strp(const void *a, const void *b) {
-        return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static const char *base_name(const char *path) {
         const char *s = strrchr(path, '/');
         return s ? s + 1 : path;
@@ -578,7 +574,7 @@ static int plan_booleans(const struct plan_input *in, struct plan *p, struct dia
         }
         bool unknown = false;
         for (size_t i = 0; i < cfg->n_booleans; i++) {
-                if (bsearch(&want[i].name, names, n_names, sizeof(char *), cmp_strp))
+                if (bsearch(&want[i].name, names, n_names, sizeof(char *), cmp_strings))
                         continue;
                 const char *hint = hint_closest(want[i].name, (const char *const *)names, n_names);
                 diags_add(d, DIAG_ERROR, "%s: $.selinux.booleans.%s: expected a boolean the %s policy defines, got \"%s\"%s%s%s",

@@ -11,10 +11,6 @@
 #include "sepolicy.h"
 #include "util.h"
 
-static int cmp_str(const void *a, const void *b) {
-        return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static bool wanted(const policydb_t *p, enum policy_symbols which, size_t i) {
         return which == POLICY_BOOLEANS || p->type_val_to_struct[i]->flavor == TYPE_TYPE;
 }
@@ -43,7 +39,7 @@ int policy_names(const void *policy, size_t len, enum policy_symbols which, char
                         v[k++] = strcpy(s, from[i]);
                         s += strlen(s) + 1;
                 }
-        qsort(v, count, sizeof(char *), cmp_str);
+        qsort(v, count, sizeof(char *), cmp_strings);
         *names = v;
         *n = count;
         return 0;

@@ -36,6 +36,11 @@ static inline void fclosep(FILE **f) {
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 #define streq(a, b) (strcmp((a), (b)) == 0)
 
+/* qsort()/bsearch() order of an array of strings (char *). */
+static inline int cmp_strings(const void *a, const void *b) {
+        return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 /* The value of a hexadecimal digit, or -1. */
 static inline int hex_value(int c) {
         if (c >= '0' && c <= '9')
