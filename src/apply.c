@@ -74,10 +74,7 @@ static int do_copy_file(struct apply_ctx *c, const struct step *s) {
         size_t len;
         int r;
 
-        _cleanup_close_ int src = root_open_regular(c->rootfd, s->path2, NULL);
-        if (src < 0)
-                return src;
-        r = read_full_fd(src, SIZE_MAX / 2, &buf, &len);
+        r = read_full_in_root(c->rootfd, s->path2, SIZE_MAX / 2, &buf, &len, NULL);
         if (r < 0)
                 return r;
         _cleanup_close_ int dfd = open_parent(c, s->path, &name);

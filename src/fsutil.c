@@ -13,6 +13,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "root.h"
 #include "util.h"
 
 int read_full_fd(int fd, size_t max, char **buf, size_t *len) {
@@ -69,6 +70,11 @@ int read_full_at(int dirfd, const char *name, size_t max, char **buf, size_t *le
         if (!S_ISREG(st.st_mode))
                 return S_ISDIR(st.st_mode) ? -EISDIR : -EINVAL;
         return read_full_fd(fd, max, buf, len);
+}
+
+int read_full_in_root(int rootfd, const char *path, size_t max, char **buf, size_t *len, struct stat *st) {
+        _cleanup_close_ int fd = root_open_regular(rootfd, path, st);
+        return fd < 0 ? fd : read_full_fd(fd, max, buf, len);
 }
 
 int write_all(int fd, const void *buf, size_t len) {

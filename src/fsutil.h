@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /* Reads all of fd, at most `max` bytes (-EFBIG beyond). *buf is malloc'd and
@@ -11,6 +12,10 @@
 int read_full_fd(int fd, size_t max, char **buf, size_t *len);
 /* Same for `name` under dirfd, opened O_NOFOLLOW. */
 int read_full_at(int dirfd, const char *name, size_t max, char **buf, size_t *len);
+/* Same for the regular file `path` of the target root, opened with
+ * root_open_regular() (-EISDIR, -EINVAL for anything not regular); *st
+ * (may be NULL) gets its stat. */
+int read_full_in_root(int rootfd, const char *path, size_t max, char **buf, size_t *len, struct stat *st);
 
 /* Writes all of buf to fd, retrying short writes and EINTR. */
 int write_all(int fd, const void *buf, size_t len);

@@ -43,10 +43,7 @@ static int read_policy(int rootfd, const char *type, char **buf, size_t *len, ch
 
         if (r < 0)
                 return r;
-        _cleanup_close_ int fd = root_open_regular(rootfd, *name, NULL);
-        if (fd < 0)
-                return fd;
-        return read_full_fd(fd, POLICY_MAX_SIZE, buf, len);
+        return read_full_in_root(rootfd, *name, POLICY_MAX_SIZE, buf, len, NULL);
 }
 
 static int fail(const struct plan *p, const char *what, int err) {

@@ -84,13 +84,11 @@ int lstat_in(int rootfd, const char *path, struct stat *st) {
 }
 
 int read_in(int rootfd, const char *path, size_t max, char **buf, size_t *len, struct stat *st) {
-        _cleanup_close_ int fd = root_open_regular(rootfd, path, st);
+        int r = read_full_in_root(rootfd, path, max, buf, len, st);
 
-        if (fd == -EISDIR || fd == -EINVAL)
+        if (r == -EISDIR || r == -EINVAL)
                 log_error("%s is not a regular file", path);
-        if (fd < 0)
-                return fd;
-        return read_full_fd(fd, max, buf, len);
+        return r;
 }
 
 bool exists_in(int rootfd, const char *path) {

@@ -24,11 +24,6 @@ static int module_path(const char *type, int priority, const char *name, const c
                        : 0;
 }
 
-static int read_in(int rootfd, const char *path, size_t max, char **buf, size_t *len) {
-        _cleanup_close_ int fd = root_open_regular(rootfd, path, NULL);
-        return fd < 0 ? fd : read_full_fd(fd, max, buf, len);
-}
-
 static int bunzip(const char *in, size_t inlen, char **out, size_t *outlen) {
         bz_stream s = {0};
         size_t cap = inlen * 4 + 4096, n = 0;
@@ -85,12 +80,12 @@ int store_module_cil(int rootfd, const char *type, int priority, const char *nam
         if ((r = module_path(type, priority, name, "lang_ext", &p_ext)) < 0 ||
             (r = module_path(type, priority, name, "cil", &p_cil)) < 0)
                 return r;
-        r = read_in(rootfd, p_ext, 256, &ext, &ext_len);
+        r = read_full_in_root(rootfd, p_ext, 256, &ext, &ext_len, NULL);
         if (r < 0)
                 return r;
         if (!streq(ext, "cil"))
                 return -EMEDIUMTYPE;
-        r = read_in(rootfd, p_cil, MODULE_MAX, &raw, &raw_len);
+        r = read_full_in_root(rootfd, p_cil, MODULE_MAX, &raw, &raw_len, NULL);
         if (r < 0)
                 return r;
         if (raw_len >= 3 && memcmp(raw, "BZh", 3) == 0)
