@@ -52,7 +52,8 @@ static int lookup_label(struct apply_ctx *c, const char *path, mode_t mode, char
         return r == -ENOENT ? (*con = NULL, 0) : r;
 }
 
-static int do_write(struct apply_ctx *c, const struct step *s) {
+/* `buf` atomically at the step's path, with its metadata, tag and label. */
+static int write_labelled(struct apply_ctx *c, const struct step *s, const void *buf, size_t len) {
         _cleanup_free_ char *con = NULL;
         const char *name;
         int r;
@@ -63,27 +64,17 @@ static int do_write(struct apply_ctx *c, const struct step *s) {
         r = lookup_label(c, s->path, S_IFREG | s->mode, &con);
         if (r < 0)
                 return r;
-        return atomic_write_at(dfd, name, s->data, s->len, s->mode, s->uid, s->gid, con, s->tag);
+        return atomic_write_at(dfd, name, buf, len, s->mode, s->uid, s->gid, con, s->tag);
 }
 
 /* A file copied as it is when the step runs (the original of a policy about
  * to be rewritten), read whole for an atomic write of the copy. */
 static int do_copy_file(struct apply_ctx *c, const struct step *s) {
-        _cleanup_free_ char *con = NULL, *buf = NULL;
-        const char *name;
+        _cleanup_free_ char *buf = NULL;
         size_t len;
-        int r;
+        int r = read_full_in_root(c->rootfd, s->path2, SIZE_MAX / 2, &buf, &len, NULL);
 
-        r = read_full_in_root(c->rootfd, s->path2, SIZE_MAX / 2, &buf, &len, NULL);
-        if (r < 0)
-                return r;
-        _cleanup_close_ int dfd = open_parent(c, s->path, &name);
-        if (dfd < 0)
-                return dfd;
-        r = lookup_label(c, s->path, S_IFREG | s->mode, &con);
-        if (r < 0)
-                return r;
-        return atomic_write_at(dfd, name, buf, len, s->mode, s->uid, s->gid, con, s->tag);
+        return r < 0 ? r : write_labelled(c, s, buf, len);
 }
 
 /* Copy beside, label for the final location, flush once, then swap the
@@ -159,19 +150,27 @@ static int do_mkdir(struct apply_ctx *c, const struct step *s) {
         return fsync(dfd) < 0 ? negerrno() : 0;
 }
 
+/* The file contexts of the plan's policy, /etc/selinux/<type>, as they are
+ * now on the target. *pdir (may be NULL) gets that path. */
+static int open_labeler(struct apply_ctx *c, struct labeler **l, char **pdir) {
+        _cleanup_free_ char *dir = NULL;
+
+        if (asprintf(&dir, "/etc/selinux/%s", c->p->type) < 0)
+                return -ENOMEM;
+        _cleanup_close_ int pfd = root_open_in(c->rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int r = pfd < 0 ? pfd : labeler_open(pfd, l);
+        if (pdir)
+                *pdir = TAKE_PTR(dir);
+        return r;
+}
+
 /* Labels what a rebuild wrote, from the file contexts it wrote: the store
  * and the policy directory. Later steps label with those too. */
 static int relabel_outputs(struct apply_ctx *c) {
         _cleanup_free_ char *pdir = NULL;
         struct labeler *l = NULL;
-        int r;
+        int r = open_labeler(c, &l, &pdir);
 
-        if (asprintf(&pdir, "/etc/selinux/%s", c->p->type) < 0)
-                return -ENOMEM;
-        _cleanup_close_ int pfd = root_open_in(c->rootfd, pdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (pfd < 0)
-                return pfd;
-        r = labeler_open(pfd, &l);
         if (r < 0)
                 return r;
         labeler_free(c->labeler);
@@ -220,7 +219,7 @@ static int tag_stripped(struct apply_ctx *c, const char *store) {
 
 /* libsemanage resolves its paths itself, following symlinks: the trees it
  * writes must be real directories of the target, reached without any. */
-static int check_no_links(struct apply_ctx *c, const char *path) {
+static int check_real_dir(struct apply_ctx *c, const char *path) {
         struct stat st;
         int r = root_lstat(c->rootfd, path, &st);
 
@@ -238,7 +237,7 @@ static int do_rebuild(struct apply_ctx *c, const struct step *s, bool rebuild) {
 
         if (asprintf(&active, "%s/active", store) < 0 || asprintf(&pdir, "/etc/selinux/%s/policy", c->p->type) < 0)
                 return -ENOMEM;
-        if ((r = check_no_links(c, active)) < 0 || (r = check_no_links(c, pdir)) < 0)
+        if ((r = check_real_dir(c, active)) < 0 || (r = check_real_dir(c, pdir)) < 0)
                 return r;
         const char *name;
         _cleanup_close_ int dfd = open_parent(c, active, &name);
@@ -277,7 +276,7 @@ static int do_step(struct apply_ctx *c, const struct step *s) {
         case STEP_COPY_DIR:
                 return do_copy(c, s);
         case STEP_WRITE_FILE:
-                return do_write(c, s);
+                return write_labelled(c, s, s->data, s->len);
         case STEP_COPY_FILE:
                 return do_copy_file(c, s);
         case STEP_MKDIR:
@@ -325,10 +324,9 @@ int apply_plan(int rootfd, const char *root_display, const struct plan *p, size_
 
         if (p->n == 0)
                 return 0;
-        if (asprintf(&pdir, "/etc/selinux/%s", p->type) < 0)
-                return -ENOMEM;
-        _cleanup_close_ int pfd = root_open_in(rootfd, pdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        r = pfd < 0 ? pfd : labeler_open(pfd, &c.labeler);
+        r = open_labeler(&c, &c.labeler, &pdir);
+        if (r == -ENOMEM && !pdir)
+                return r;
         if (r < 0) {
                 if (needs_labels(p))
                         return log_errno(r, "Failed to read the file contexts of %s%s", root_display, pdir);

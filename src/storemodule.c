@@ -105,9 +105,8 @@ bool store_module_exists(int rootfd, const char *type, int priority, const char 
 
 bool store_module_disabled(int rootfd, const char *type, const char *name) {
         _cleanup_free_ char *p = NULL;
-        struct stat st;
         if (asprintf(&p, STORE "/%s/active/modules/disabled/%s", type, name) < 0)
                 return false;
         _cleanup_close_ int fd = root_open_in(rootfd, p, O_PATH | O_CLOEXEC);
-        return fd >= 0 && fstat(fd, &st) == 0;
+        return fd >= 0;
 }
