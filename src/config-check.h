@@ -44,6 +44,11 @@ char *origin_at(const struct ctx *c, size_t off);
 void describe(const struct ctx *c, struct json_object *v, size_t off, bool bare_string, char *out,
               size_t size);
 
+/* Records "WHAT, got <v as describe() shows it>" at byte `off`; WHAT is
+ * printf-formatted ("$.selinux.mode: expected ..."). */
+void problem_got(struct ctx *c, struct json_object *v, size_t off, bool bare_string, const char *fmt, ...)
+        __attribute__((format(printf, 5, 6)));
+
 /* A string's C value, or NULL if it is not a string or holds a NUL. */
 const char *plain_string(struct json_object *v);
 

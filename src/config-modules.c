@@ -62,12 +62,10 @@ void permissive_free(char **p, size_t n) {
 /* The CIL of a "source": only data: URLs, since nothing is fetched here. */
 static void module_source(struct ctx *c, struct json_object *v, const char *path, size_t off, struct se_module *m) {
         const char *url = plain_string(v);
-        char got[GOT_SIZE];
         int r;
 
         if (!url) {
-                describe(c, v, off, false, got, sizeof(got));
-                problem(c, off, "%s.source: expected a data: URL, got %s", path, got);
+                problem_got(c, v, off, false, "%s.source: expected a data: URL", path);
                 return;
         }
         free(m->cil); /* "cil" given too: an error below, but no leak */
@@ -78,12 +76,10 @@ static void module_source(struct ctx *c, struct json_object *v, const char *path
                 return;
         }
         if (r < 0) {
-                describe(c, v, off, true, got, sizeof(got));
-                problem(c, off, "%s.source: expected %s, got %s", path,
-                        r == -EPROTONOSUPPORT ? "a data: URL (the initramfs fetches nothing; put remote modules "
-                                                "in the cil key or a data: URL)"
-                                              : "a well-formed data: URL",
-                        got);
+                problem_got(c, v, off, true, "%s.source: expected %s", path,
+                            r == -EPROTONOSUPPORT ? "a data: URL (the initramfs fetches nothing; put remote modules "
+                                                    "in the cil key or a data: URL)"
+                                                  : "a well-formed data: URL");
                 return;
         }
         if (memchr(m->cil, '\0', m->cil_len)) {
@@ -100,15 +96,14 @@ static void check_module(struct ctx *c, struct json_object *v, size_t i, struct 
         struct se_module m = {.priority = MODULE_PRIORITY_DEFAULT};
         size_t obj_off = pos_of(c, at, 3, false), before = c->n;
         bool has_cil = false, has_source = false;
-        char got[GOT_SIZE], hint[96];
+        char hint[96];
 
         if (!path) {
                 c->error = -ENOMEM;
                 return;
         }
         if (!json_object_is_type(v, json_type_object)) {
-                describe(c, v, obj_off, false, got, sizeof(got));
-                problem(c, obj_off, "%s: expected a module object ({\"name\": ..., \"cil\": ...}), got %s", path, got);
+                problem_got(c, v, obj_off, false, "%s: expected a module object ({\"name\": ..., \"cil\": ...})", path);
                 return;
         }
         json_object_object_foreach(v, key, val) {
@@ -125,9 +120,9 @@ static void check_module(struct ctx *c, struct json_object *v, size_t i, struct 
                                         c->error = -ENOMEM;
                                 continue;
                         }
-                        describe(c, val, off, false, got, sizeof(got));
-                        problem(c, off, "%s.name: expected a module name (a letter, then letters, digits, _, - "
-                                "and single dots), got %s", path, got);
+                        problem_got(c, val, off, false,
+                                    "%s.name: expected a module name (a letter, then letters, digits, _, - and single dots)",
+                                    path);
                 } else if (streq(key, "cil")) {
                         has_cil = true;
                         if (s && *s) {
@@ -138,8 +133,7 @@ static void check_module(struct ctx *c, struct json_object *v, size_t i, struct 
                                         c->error = -ENOMEM;
                                 continue;
                         }
-                        describe(c, val, off, false, got, sizeof(got));
-                        problem(c, off, "%s.cil: expected CIL text, got %s", path, got);
+                        problem_got(c, val, off, false, "%s.cil: expected CIL text", path);
                 } else if (streq(key, "source")) {
                         has_source = true;
                         module_source(c, val, path, off, &m);
@@ -149,15 +143,13 @@ static void check_module(struct ctx *c, struct json_object *v, size_t i, struct 
                                 m.priority = (int)p;
                                 continue;
                         }
-                        describe(c, val, off, false, got, sizeof(got));
-                        problem(c, off, "%s.priority: expected an integer from 1 to 999, got %s", path, got);
+                        problem_got(c, val, off, false, "%s.priority: expected an integer from 1 to 999", path);
                 } else if (streq(key, "remove")) {
                         if (json_object_is_type(val, json_type_boolean)) {
                                 m.remove = json_object_get_boolean(val);
                                 continue;
                         }
-                        describe(c, val, off, false, got, sizeof(got));
-                        problem(c, off, "%s.remove: expected true or false, got %s", path, got);
+                        problem_got(c, val, off, false, "%s.remove: expected true or false", path);
                 } else {
                         _cleanup_free_ char *kpath = jl_path_key(path, key, strlen(key));
                         if (!kpath) {
@@ -203,15 +195,13 @@ static void check_module(struct ctx *c, struct json_object *v, size_t i, struct 
 
 void check_modules(struct ctx *c, struct json_object *v, struct se_config *tmp) {
         const struct jl_step at[] = {JL_KEY("selinux"), JL_KEY("modules")};
-        char got[GOT_SIZE];
 
         if (json_object_is_type(v, json_type_null))
                 return;
         if (!json_object_is_type(v, json_type_array)) {
                 size_t off = pos_of(c, at, 2, false);
-                describe(c, v, off, false, got, sizeof(got));
-                problem(c, off, "$.selinux.modules: expected an array of modules ({\"name\": ..., \"cil\": ...}), got %s",
-                        got);
+                problem_got(c, v, off, false,
+                            "$.selinux.modules: expected an array of modules ({\"name\": ..., \"cil\": ...})");
                 return;
         }
         for (size_t i = 0; i < json_object_array_length(v) && !c->error; i++)
@@ -221,13 +211,11 @@ void check_modules(struct ctx *c, struct json_object *v, struct se_config *tmp) 
 void check_permissive(struct ctx *c, struct json_object *v, struct se_config *tmp) {
         const struct jl_step at[] = {JL_KEY("selinux"), JL_KEY("permissiveDomains")};
         size_t off = pos_of(c, at, 2, false), n, before = c->n;
-        char got[GOT_SIZE];
 
         if (json_object_is_type(v, json_type_null))
                 return;
         if (!json_object_is_type(v, json_type_array)) {
-                describe(c, v, off, false, got, sizeof(got));
-                problem(c, off, "$.selinux.permissiveDomains: expected an array of type names, got %s", got);
+                problem_got(c, v, off, false, "$.selinux.permissiveDomains: expected an array of type names");
                 return;
         }
         n = json_object_array_length(v);
@@ -247,9 +235,8 @@ void check_permissive(struct ctx *c, struct json_object *v, struct se_config *tm
                         continue;
                 }
                 size_t eoff = pos_of(c, iat, 3, false);
-                describe(c, e, eoff, false, got, sizeof(got));
-                problem(c, eoff, "$.selinux.permissiveDomains[%zu]: expected a type name (letters, digits, _, . and "
-                        "-), got %s", i, got);
+                problem_got(c, e, eoff, false,
+                            "$.selinux.permissiveDomains[%zu]: expected a type name (letters, digits, _, . and -)", i);
         }
         if (c->n != before || c->error)
                 return;

@@ -306,6 +306,24 @@ void describe(const struct ctx *c, struct json_object *v, size_t off, bool bare_
         }
 }
 
+void problem_got(struct ctx *c, struct json_object *v, size_t off, bool bare_string, const char *fmt, ...) {
+        _cleanup_free_ char *what = NULL;
+        char got[GOT_SIZE];
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        r = vasprintf(&what, fmt, ap);
+        va_end(ap);
+        if (r < 0) {
+                what = NULL;
+                c->error = -ENOMEM;
+                return;
+        }
+        describe(c, v, off, bare_string, got, sizeof(got));
+        problem(c, off, "%s, got %s", what, got);
+}
+
 /* A string's C value, or NULL if it is not a string or holds a NUL. */
 const char *plain_string(struct json_object *v) {
         const char *s;
@@ -352,7 +370,6 @@ static void check_policy(struct ctx *c, struct json_object *v, struct se_config 
         const struct jl_step at[] = {JL_KEY("selinux"), JL_KEY("policy")};
         size_t off = pos_of(c, at, 2, false);
         const char *s = plain_string(v);
-        char got[GOT_SIZE];
 
         if (json_object_is_type(v, json_type_null))
                 return;
@@ -363,11 +380,8 @@ static void check_policy(struct ctx *c, struct json_object *v, struct se_config 
                         c->error = -ENOMEM;
                 return;
         }
-        describe(c, v, off, true, got, sizeof(got));
-        problem(c, off,
-                "$.selinux.policy: expected a policy name (no \"/\", not \".\" or \"..\", not "
-                "empty), got %s",
-                got);
+        problem_got(c, v, off, true,
+                    "$.selinux.policy: expected a policy name (no \"/\", not \".\" or \"..\", not empty)");
 }
 
 static void check_audit(struct ctx *c, struct json_object *v, struct se_config *tmp) {
@@ -415,15 +429,13 @@ static void add_boolean(struct ctx *c, struct se_config *tmp, const char *name, 
 
 static void check_booleans(struct ctx *c, struct json_object *v, struct se_config *tmp) {
         const struct jl_step at[] = {JL_KEY("selinux"), JL_KEY("booleans")};
-        char got[GOT_SIZE];
 
         if (json_object_is_type(v, json_type_null))
                 return;
         if (!json_object_is_type(v, json_type_object)) {
                 size_t off = pos_of(c, at, 2, false);
-                describe(c, v, off, false, got, sizeof(got));
-                problem(c, off, "$.selinux.booleans: expected an object of boolean names and true/false, got %s",
-                        got);
+                problem_got(c, v, off, false,
+                            "$.selinux.booleans: expected an object of boolean names and true/false");
                 return;
         }
         json_object_object_foreach(v, key, val) {
@@ -445,8 +457,7 @@ static void check_booleans(struct ctx *c, struct json_object *v, struct se_confi
                 }
                 if (json_object_is_type(val, json_type_null))
                         continue;
-                describe(c, val, off, false, got, sizeof(got));
-                problem(c, off, "%s: expected true or false, got %s", path, got);
+                problem_got(c, val, off, false, "%s: expected true or false", path);
         }
 }
 
@@ -454,7 +465,6 @@ static void check_btrfs(struct ctx *c, struct json_object *v, struct se_config *
         const struct jl_step at[] = {JL_KEY("selinux"), JL_KEY("btrfs")};
         size_t off = pos_of(c, at, 2, false);
         const char *s = plain_string(v);
-        char got[GOT_SIZE];
 
         if (json_object_is_type(v, json_type_null))
                 return;
@@ -465,18 +475,16 @@ static void check_btrfs(struct ctx *c, struct json_object *v, struct se_config *
                         c->error = -ENOMEM;
                 return;
         }
-        describe(c, v, off, true, got, sizeof(got));
-        problem(c, off, "$.selinux.btrfs: expected one of \"warn\", \"fail\", got %s", got);
+        problem_got(c, v, off, true, "$.selinux.btrfs: expected one of \"warn\", \"fail\"");
 }
 
 static void check_block(struct ctx *c, struct json_object *sel, struct se_config *tmp) {
         const struct jl_step at[] = {JL_KEY("selinux")};
-        char got[GOT_SIZE], hint[96];
+        char hint[96];
 
         if (!json_object_is_type(sel, json_type_object)) {
                 size_t off = pos_of(c, at, 1, false);
-                describe(c, sel, off, false, got, sizeof(got));
-                problem(c, off, "$.selinux: expected an object, got %s", got);
+                problem_got(c, sel, off, false, "$.selinux: expected an object");
                 return;
         }
         json_object_object_foreach(sel, key, v) {
@@ -516,12 +524,11 @@ static void check_block(struct ctx *c, struct json_object *sel, struct se_config
 static struct json_object *check_top(struct ctx *c, struct json_object *root) {
         static const char *const top_keys[] = {"selinux"};
         struct json_object *sel = NULL;
-        char got[GOT_SIZE], hint[96];
+        char hint[96];
 
         if (!json_object_is_type(root, json_type_object)) {
                 size_t off = pos_of(c, NULL, 0, false);
-                describe(c, root, off, false, got, sizeof(got));
-                problem(c, off, "$: expected an object, got %s", got);
+                problem_got(c, root, off, false, "$: expected an object");
                 return NULL;
         }
         if (c->kind == CONFIG_KIND_BLOCK_FILE) {
