@@ -131,11 +131,14 @@ static int check_types(const struct plan_input *in, struct plan *p, struct diags
 static int plan_permissive(const struct plan_input *in, struct plan *p, struct diags *d) {
         const struct se_config *cfg = in->cfg;
         _cleanup_free_ char **need = calloc(cfg->n_permissive + 1, sizeof(char *));
+        _cleanup_free_ bool *need_disabled = calloc(cfg->n_permissive + 1, sizeof(bool));
+        _cleanup_free_ char *where = NULL;
         size_t n_need = 0;
         bool bad = false;
         int r;
 
-        if (!need)
+        if (!need || !need_disabled ||
+            asprintf(&where, "%s: $.selinux.permissiveDomains", cfg->permissive_origin) < 0)
                 return -ENOMEM;
         for (size_t i = 0; i < cfg->n_permissive; i++) {
                 _cleanup_free_ char *name = NULL, *text = NULL;
@@ -154,21 +157,22 @@ static int plan_permissive(const struct plan_input *in, struct plan *p, struct d
                 r = module_differs(in, p, name, MODULE_PRIORITY_DEFAULT, text, len, &disabled);
                 if (r < 0)
                         return r;
-                if (r > 0)
+                if (r > 0) {
+                        need_disabled[n_need] = disabled;
                         need[n_need++] = cfg->permissive[i];
+                }
         }
         if (bad)
                 return -EINVAL;
+        /* The store was read once above; the generated text needs no
+         * syntax check, its type names were checked by the parser. */
         r = check_types(in, p, d, need, n_need);
         for (size_t i = 0; r >= 0 && i < n_need; i++) {
                 _cleanup_free_ char *name = NULL, *text = NULL;
                 size_t len;
-                _cleanup_free_ char *where = NULL;
                 r = cil_permissive_module(need[i], &name, &text, &len);
-                if (r >= 0 && asprintf(&where, "%s: $.selinux.permissiveDomains", cfg->permissive_origin) < 0)
-                        r = -ENOMEM;
                 if (r >= 0)
-                        r = want_module(in, p, d, name, MODULE_PRIORITY_DEFAULT, text, len, where);
+                        r = add_op(p, name, MODULE_PRIORITY_DEFAULT, text, len, need_disabled[i], where);
         }
         return r;
 }
