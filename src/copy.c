@@ -181,7 +181,7 @@ static int copy_xattrs(struct copy_ctx *c, const struct xtarget *src, const stru
  * chown clears setuid/setgid and security.capability, so mode and xattrs
  * follow it; every change bumps nothing but ctime, so times go last. */
 static int apply_meta(struct copy_ctx *c, const struct xtarget *src, int dstdirfd,
-                      const char *name, int dstfd, const struct stat *st) {
+                      const char *name, int dstfd, const struct stat *st, bool born_with_mode) {
         struct xtarget dst;
         int r;
 
@@ -196,10 +196,10 @@ static int apply_meta(struct copy_ctx *c, const struct xtarget *src, int dstdirf
                 if (r < 0)
                         return negerrno();
         }
-        /* Regular files are created with their final permission bits
-         * (copy_tree clears the umask); chown keeps those that are not
-         * setuid/setgid, so only those need setting again. */
-        bool mode_done = S_ISREG(st->st_mode) && dstfd >= 0 && !(st->st_mode & 07000);
+        /* An entry born with its final permission bits (copy_tree clears
+         * the umask) keeps them through chown unless they are
+         * setuid/setgid/sticky, which are set here and after chown. */
+        bool mode_done = born_with_mode && !(st->st_mode & 07000);
         if (!S_ISLNK(st->st_mode) && !mode_done) {
                 /* fchmodat() follows, but `name` is a special file we just
                  * created in our own fresh tree. */
@@ -318,13 +318,15 @@ static int open_src(int dirfd, const char *name, int flags, const struct stat *s
         return TAKE_FD(fd);
 }
 
-static int copy_reg(struct copy_ctx *c, int sdir, int ddir, const char *name,
+/* sfd_opened: the source, already opened by copy_entry, or -1. */
+static int copy_reg(struct copy_ctx *c, int sdir, int sfd_opened, int ddir, const char *name,
                     const struct stat *st) {
         struct xtarget src;
         int r;
 
-        _cleanup_close_ int sfd = open_src(sdir, name, O_RDONLY | O_NONBLOCK, st);
-        if (sfd < 0)
+        _cleanup_close_ int own = -1;
+        int sfd = sfd_opened;
+        if (sfd < 0 && (sfd = own = open_src(sdir, name, O_RDONLY | O_NONBLOCK, st)) < 0)
                 return sfd;
         _cleanup_close_ int dfd =
                 openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, st->st_mode & 0777);
@@ -339,7 +341,7 @@ static int copy_reg(struct copy_ctx *c, int sdir, int ddir, const char *name,
         if (st->st_size >= EARLY_WRITEBACK_MIN)
                 (void)sync_file_range(dfd, 0, 0, SYNC_FILE_RANGE_WRITE);
         xtarget_fd(&src, sfd);
-        r = apply_meta(c, &src, ddir, name, dfd, st);
+        r = apply_meta(c, &src, ddir, name, dfd, st, true);
         if (r < 0)
                 return r;
         c->st->files++;
@@ -363,7 +365,7 @@ static int copy_symlink(struct copy_ctx *c, int sdir, int ddir, const char *name
                 return negerrno();
         if ((r = xtarget_at(&src, sdir, name)) < 0)
                 return r;
-        r = apply_meta(c, &src, ddir, name, -1, st);
+        r = apply_meta(c, &src, ddir, name, -1, st, false);
         if (r < 0)
                 return r;
         c->st->symlinks++;
@@ -379,7 +381,7 @@ static int copy_special(struct copy_ctx *c, int sdir, int ddir, const char *name
                 return negerrno();
         if ((r = xtarget_at(&src, sdir, name)) < 0)
                 return r;
-        r = apply_meta(c, &src, ddir, name, -1, st);
+        r = apply_meta(c, &src, ddir, name, -1, st, false);
         if (r < 0)
                 return r;
         c->st->files++;
@@ -388,15 +390,20 @@ static int copy_special(struct copy_ctx *c, int sdir, int ddir, const char *name
 
 static int copy_dir_contents(struct copy_ctx *c, int sfd, int dfd);
 
-static int copy_subdir(struct copy_ctx *c, int sdir, int ddir, const char *name,
+/* A directory made with its final permission bits needs no chmod after its
+ * children; one that is setgid (its children would inherit the group) or
+ * that its owner cannot write into is filled as 0700 first. */
+static bool born_with_mode(const struct stat *st) {
+        return !(st->st_mode & 07000) && (st->st_mode & 0700) == 0700;
+}
+
+static int copy_subdir(struct copy_ctx *c, int sfd, int ddir, const char *name,
                        const struct stat *st) {
         struct xtarget src;
+        bool born = born_with_mode(st);
         int r;
 
-        _cleanup_close_ int sfd = open_src(sdir, name, O_RDONLY | O_DIRECTORY, st);
-        if (sfd < 0)
-                return sfd;
-        if (mkdirat(ddir, name, 0700) < 0)
+        if (mkdirat(ddir, name, born ? st->st_mode & 0777 : 0700) < 0)
                 return negerrno();
         _cleanup_close_ int dfd = openat(ddir, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (dfd < 0)
@@ -406,14 +413,14 @@ static int copy_subdir(struct copy_ctx *c, int sdir, int ddir, const char *name,
                 return r;
         /* After the children, whose creation moved the directory's mtime. */
         xtarget_fd(&src, sfd);
-        r = apply_meta(c, &src, ddir, name, dfd, st);
+        r = apply_meta(c, &src, ddir, name, dfd, st, born);
         if (r < 0)
                 return r;
         c->st->dirs++;
         return 0;
 }
 
-static int copy_nondir(struct copy_ctx *c, int sdir, int ddir, const char *name,
+static int copy_nondir(struct copy_ctx *c, int sdir, int sfd, int ddir, const char *name,
                        const struct stat *st) {
         bool linked = st->st_nlink > 1;
         int r;
@@ -428,7 +435,7 @@ static int copy_nondir(struct copy_ctx *c, int sdir, int ddir, const char *name,
                 }
         }
         if (S_ISREG(st->st_mode))
-                r = copy_reg(c, sdir, ddir, name, st);
+                r = copy_reg(c, sdir, sfd, ddir, name, st);
         else if (S_ISLNK(st->st_mode))
                 r = copy_symlink(c, sdir, ddir, name, st);
         else
@@ -438,48 +445,74 @@ static int copy_nondir(struct copy_ctx *c, int sdir, int ddir, const char *name,
         return linked ? remember_link(c, st) : 0;
 }
 
-static int copy_entry(struct copy_ctx *c, int sdir, int ddir, const char *name) {
+/* Where the directory listing says "regular file" or "directory", the open
+ * is the lookup and fstat() of what was opened the only stat: O_NOFOLLOW
+ * refuses a symlink swapped in since, and a type that changed falls back
+ * to the lstat-then-open path. */
+static int open_listed(int sdir, const char *name, unsigned char d_type, struct stat *st) {
+        if (d_type != DT_REG && d_type != DT_DIR)
+                return -EAGAIN;
+        _cleanup_close_ int fd = openat(sdir, name,
+                                        (d_type == DT_DIR ? O_DIRECTORY : O_NONBLOCK) | O_RDONLY |
+                                                O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ELOOP || errno == ENOTDIR ? -EAGAIN : negerrno();
+        if (fstat(fd, st) < 0)
+                return negerrno();
+        if ((st->st_mode & S_IFMT) != (d_type == DT_DIR ? S_IFDIR : S_IFREG))
+                return -EAGAIN;
+        return TAKE_FD(fd);
+}
+
+static int copy_entry(struct copy_ctx *c, int sdir, int ddir, const char *name,
+                      unsigned char d_type) {
         struct stat st;
         size_t saved;
         int r;
 
-        if (fstatat(sdir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                return negerrno();
+        _cleanup_close_ int fd = open_listed(sdir, name, d_type, &st);
+        if (fd == -EAGAIN) {
+                if (fstatat(sdir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                        return negerrno();
+                if (S_ISDIR(st.st_mode) &&
+                    (fd = open_src(sdir, name, O_RDONLY | O_DIRECTORY, &st)) < 0)
+                        return fd;
+        } else if (fd < 0) {
+                return fd;
+        }
         r = pathbuf_push(&c->rel, name, &saved);
         if (r < 0)
                 return r;
-        r = S_ISDIR(st.st_mode) ? copy_subdir(c, sdir, ddir, name, &st)
-                                : copy_nondir(c, sdir, ddir, name, &st);
+        r = S_ISDIR(st.st_mode) ? copy_subdir(c, fd, ddir, name, &st)
+                                : copy_nondir(c, sdir, fd, ddir, name, &st);
         pathbuf_pop(&c->rel, saved);
         return r;
 }
 
-static int copy_dir_contents(struct copy_ctx *c, int sfd, int dfd) {
-        struct dirent *de;
-        int r = 0;
+/* getdents64() straight into a buffer of our own: a DIR stream would cost
+ * a dup, an fstat, two fcntls, an lseek and a close per directory. */
+#define DIRENT_BUF (32 * 1024)
 
-        /* readdir needs an fd of its own: closedir() closes it. */
-        int rfd = fcntl(sfd, F_DUPFD_CLOEXEC, 3);
-        if (rfd < 0)
-                return negerrno();
-        DIR *d = fdopendir(rfd);
-        if (!d) {
-                r = negerrno();
-                close(rfd);
-                return r;
+static int copy_dir_contents(struct copy_ctx *c, int sfd, int dfd) {
+        _cleanup_free_ char *buf = malloc(DIRENT_BUF);
+        if (!buf)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t n = getdents64(sfd, buf, DIRENT_BUF);
+                if (n < 0)
+                        return negerrno();
+                if (n == 0)
+                        return 0;
+                for (ssize_t off = 0; off < n;) {
+                        const struct dirent64 *de = (const struct dirent64 *)(buf + off);
+                        off += de->d_reclen;
+                        if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                                continue;
+                        int r = copy_entry(c, sfd, dfd, de->d_name, de->d_type);
+                        if (r < 0)
+                                return r;
+                }
         }
-        rewinddir(d);
-        while ((errno = 0, de = readdir(d))) {
-                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                        continue;
-                r = copy_entry(c, sfd, dfd, de->d_name);
-                if (r < 0)
-                        break;
-        }
-        if (r == 0 && errno)
-                r = negerrno();
-        closedir(d);
-        return r;
 }
 
 static void ctx_done(struct copy_ctx *c) {
@@ -532,7 +565,7 @@ int copy_tree(int src_dirfd, int dst_parentfd, const char *dst_name, struct labe
         if (r == 0) {
                 xtarget_fd(&src, sfd);
                 c->at_top = true;
-                r = apply_meta(c, &src, dst_parentfd, dst_name, dfd, &st);
+                r = apply_meta(c, &src, dst_parentfd, dst_name, dfd, &st, false);
         }
         if (r == 0)
                 c->st->dirs++;

@@ -120,7 +120,18 @@ static void build_source(const char *src, const char *base) {
         assert_int_equal(mknod(at(src, "null"), S_IFCHR | 0600, makedev(1, 3)), 0);
         set_meta(at(src, "null"), 0, 5678, 0666, 1700000001, 11);
 
+        /* Directories made with their final mode (open, open/deep) and one
+         * its owner cannot write into, filled first (ro). */
+        assert_int_equal(mkdir(at(src, "open"), 0700), 0);
+        assert_int_equal(mkdir(at(src, "open/deep"), 0700), 0);
+        mkfile(at(src, "open/deep/f"), "deep", 4);
+        assert_int_equal(mkdir(at(src, "ro"), 0700), 0);
+        mkfile(at(src, "ro/f"), "ro", 2);
+
         /* Directories last: adding entries moves their mtime. */
+        set_meta(at(src, "open/deep"), 0, 0, 0750, 1750000000, 14);
+        set_meta(at(src, "open"), 1234, 5678, 0755, 1750000001, 15);
+        set_meta(at(src, "ro"), 1234, 5678, 0555, 1750000002, 16);
         set_meta(at(src, "sgid"), 1234, 5678, 02775, 1800000000, 12);
         xset(src, "user.top", "top", 3);
         set_meta(src, 0, 0, 0751, 1900000000, 13);
@@ -268,6 +279,12 @@ static void test_copy_everything(void **state) {
          * wrong the same way (e.g. the source built wrongly). */
         assert_int_equal(lstat(at(f->dst, "sgid"), &a), 0);
         assert_int_equal(a.st_mode & 07777, 02775);
+        assert_int_equal(lstat(at(f->dst, "open"), &a), 0);
+        assert_true(a.st_mode == (S_IFDIR | 0755) && a.st_uid == 1234 && a.st_mtim.tv_nsec == 15);
+        assert_int_equal(lstat(at(f->dst, "open/deep"), &a), 0);
+        assert_true(a.st_mode == (S_IFDIR | 0750) && a.st_uid == 0 && a.st_mtim.tv_nsec == 14);
+        assert_int_equal(lstat(at(f->dst, "ro"), &a), 0);
+        assert_true(a.st_mode == (S_IFDIR | 0555) && a.st_gid == 5678 && a.st_mtim.tv_nsec == 16);
         assert_int_equal(lstat(at(f->dst, "suid"), &a), 0);
         assert_int_equal(a.st_mode & 07777, 04755);
         assert_int_equal(a.st_uid, 1234);
@@ -294,11 +311,12 @@ static void test_copy_everything(void **state) {
         assert_int_equal(lstat(at(f->dst, "dirlink"), &a), 0);
         assert_true(S_ISLNK(a.st_mode));
 
-        assert_int_equal(st.files, 10); /* plain big empty suid cap child h1 ext fifo null */
-        assert_int_equal(st.dirs, 2);
+        /* plain big empty suid cap child h1 ext fifo null open/deep/f ro/f */
+        assert_int_equal(st.files, 12);
+        assert_int_equal(st.dirs, 5);
         assert_int_equal(st.symlinks, 2);
         assert_int_equal(st.hardlinks, 2);
-        assert_int_equal(st.bytes, 6 + BIG_SIZE + 0 + 10 + 4 + 5 + 6 + 3);
+        assert_int_equal(st.bytes, 6 + BIG_SIZE + 0 + 10 + 4 + 5 + 6 + 3 + 4 + 2);
 }
 
 static void test_copy_refuses_existing_destination(void **state) {
