@@ -12,6 +12,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "commit.h"
 #include "copy.h"
 #include "fsutil.h"
 #include "label.h"
@@ -28,7 +29,23 @@ struct apply_ctx {
         const char *root_display;
         const struct plan *p;
         struct labeler *labeler;
+        struct commits commits;
 };
+
+/* Publishes what a step staged beside `name` (flushed first, with every
+ * earlier step) by renaming it over `name`; the rename itself is made
+ * durable by the next step's barrier or at the end. */
+static int publish(struct apply_ctx *c, int dfd, const char *staged, const char *name, bool exchange) {
+        int r = commits_barrier(&c->commits, dfd, true);
+
+        if (r == 0 && renameat2(dfd, staged, dfd, name, exchange ? RENAME_EXCHANGE : 0) < 0)
+                r = negerrno();
+        if (r < 0) {
+                rm_rf_at(dfd, staged);
+                return r;
+        }
+        return commits_defer(&c->commits, dfd);
+}
 
 /* The directory of `path`, reached with no symlink on the way, opened so
  * that it can be fsync'd. */
@@ -61,10 +78,12 @@ static int write_labelled(struct apply_ctx *c, const struct step *s, const void 
         _cleanup_close_ int dfd = open_parent(c, s->path, &name);
         if (dfd < 0)
                 return dfd;
+        _cleanup_free_ char *staged = NULL;
         r = lookup_label(c, s->path, S_IFREG | s->mode, &con);
         if (r < 0)
                 return r;
-        return atomic_write_at(dfd, name, buf, len, s->mode, s->uid, s->gid, con, s->tag);
+        r = stage_file_at(dfd, name, buf, len, s->mode, s->uid, s->gid, con, s->tag, &staged);
+        return r < 0 ? r : publish(c, dfd, staged, name, false);
 }
 
 /* A file copied as it is when the step runs (the original of a policy about
@@ -98,21 +117,17 @@ static int do_copy(struct apply_ctx *c, const struct step *s) {
         if (r < 0)
                 return r;
         r = copy_tree(src, dfd, staged, c->labeler, s->path, &st);
-        if (r >= 0 && syncfs(dfd) < 0)
-                r = negerrno();
-        if (r >= 0 && renameat2(dfd, staged, dfd, name, RENAME_EXCHANGE) < 0)
-                r = negerrno();
         if (r < 0) {
                 rm_rf_at(dfd, staged);
                 return r;
         }
+        r = publish(c, dfd, staged, name, true);
+        if (r < 0)
+                return r;
         log_debug("copied %s: %" PRIu64 " files, %" PRIu64 " directories, %" PRIu64 " symlinks, %" PRIu64 " bytes",
                   s->path, st.files, st.dirs, st.symlinks, st.bytes);
         /* The old symlink now sits at the staged name. */
-        r = rm_rf_at(dfd, staged);
-        if (r < 0)
-                return r;
-        return fsync(dfd) < 0 ? negerrno() : 0;
+        return rm_rf_at(dfd, staged);
 }
 
 static int same_dir_names(struct apply_ctx *c, const struct step *s, int *dfd, const char **a, const char **b) {
@@ -141,13 +156,12 @@ static int do_mkdir(struct apply_ctx *c, const struct step *s) {
                 return negerrno();
         _cleanup_close_ int fd = openat(dfd, staged, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0 || fchown(fd, s->uid, s->gid) < 0 || fchmod(fd, s->mode) < 0 ||
-            (con && fsetxattr(fd, XATTR_SELINUX, con, strlen(con) + 1, 0) < 0) || fsync(fd) < 0 ||
-            renameat(dfd, staged, dfd, name) < 0) {
+            (con && fsetxattr(fd, XATTR_SELINUX, con, strlen(con) + 1, 0) < 0)) {
                 r = negerrno();
                 rm_rf_at(dfd, staged);
                 return r;
         }
-        return fsync(dfd) < 0 ? negerrno() : 0;
+        return publish(c, dfd, staged, name, false);
 }
 
 /* The file contexts of the plan's policy, /etc/selinux/<type>, as they are
@@ -244,8 +258,11 @@ static int do_rebuild(struct apply_ctx *c, const struct step *s, bool rebuild) {
         if (dfd < 0)
                 return dfd;
         if (rebuild) {
-                r = atomic_write_at(dfd, RELABEL_MARKER, "", 0, 0600, 0, 0, NULL, NULL);
-                if (r < 0)
+                /* On disk before libsemanage changes anything. */
+                _cleanup_free_ char *staged = NULL;
+                if ((r = stage_file_at(dfd, RELABEL_MARKER, "", 0, 0600, 0, 0, NULL, NULL, &staged)) < 0 ||
+                    (r = publish(c, dfd, staged, RELABEL_MARKER, false)) < 0 ||
+                    (r = commits_barrier(&c->commits, dfd, false)) < 0)
                         return r;
                 r = store_rebuild(c->root_display, c->p->type, c->p->ops, c->p->n_ops, &err);
                 if (r < 0) {
@@ -260,11 +277,12 @@ static int do_rebuild(struct apply_ctx *c, const struct step *s, bool rebuild) {
         }
         if ((r = relabel_outputs(c)) < 0 || (r = tag_stripped(c, store)) < 0)
                 return r;
-        if (syncfs(dfd) < 0)
-                return negerrno();
+        /* The labels, set in place, are this step's staged content. */
+        if ((r = commits_barrier(&c->commits, dfd, true)) < 0)
+                return r;
         if (unlinkat(dfd, RELABEL_MARKER, 0) < 0 && errno != ENOENT)
                 return negerrno();
-        return fsync(dfd) < 0 ? negerrno() : 0;
+        return commits_defer(&c->commits, dfd);
 }
 
 static int do_step(struct apply_ctx *c, const struct step *s) {
@@ -287,7 +305,7 @@ static int do_step(struct apply_ctx *c, const struct step *s) {
         case STEP_RENAME:
         case STEP_LINK:
                 r = same_dir_names(c, s, &dfd, &a, &b);
-                if (r < 0)
+                if (r < 0 || (r = commits_barrier(&c->commits, dfd, false)) < 0)
                         return r;
                 r = s->kind == STEP_RENAME ? renameat(dfd, a, dfd, b) : linkat(dfd, a, dfd, b, 0);
                 break;
@@ -297,6 +315,8 @@ static int do_step(struct apply_ctx *c, const struct step *s) {
                 dfd = open_parent(c, s->path, &a);
                 if (dfd < 0)
                         return dfd;
+                if ((r = commits_barrier(&c->commits, dfd, false)) < 0)
+                        return r;
                 if (s->kind == STEP_REMOVE_STAGED) {
                         r = rm_rf_at(dfd, a);
                         if (r < 0)
@@ -310,7 +330,7 @@ static int do_step(struct apply_ctx *c, const struct step *s) {
         }
         if (r < 0)
                 return negerrno();
-        return fsync(dfd) < 0 ? negerrno() : 0;
+        return commits_defer(&c->commits, dfd);
 }
 
 static bool needs_labels(const struct plan *p) {
@@ -343,6 +363,11 @@ int apply_plan(int rootfd, const char *root_display, const struct plan *p, size_
                         break;
                 }
         }
+        /* The last renames, and those before a failed step, which stay. */
+        int k = commits_flush(&c.commits);
+        if (k < 0 && r >= 0)
+                r = log_errno(k, "Failed to flush %s", root_display);
+        commits_done(&c.commits);
         labeler_free(c.labeler);
         return r;
 }

@@ -139,9 +139,41 @@ static int fill_staged(int fd, const void *buf, size_t len, mode_t mode, uid_t u
                 return negerrno();
         if (tag && fsetxattr(fd, XATTR_TAG, tag, strlen(tag), 0) < 0)
                 return negerrno();
-        if (fsync(fd) < 0)
-                return negerrno();
         return 0;
+}
+
+/* The staged file, complete but not flushed; *fdp (may be NULL) keeps it
+ * open. */
+static int stage(int dirfd, const char *name, const void *buf, size_t len, mode_t mode, uid_t uid,
+                 gid_t gid, const char *label, const char *tag, char **staged, int *fdp) {
+        _cleanup_free_ char *tmp = NULL;
+        int r;
+
+        r = staged_name(name, &tmp);
+        if (r < 0)
+                return r;
+        /* A leftover from an interrupted run would make O_EXCL fail. */
+        r = rm_rf_at(dirfd, tmp);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int fd =
+                openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return negerrno();
+        r = fill_staged(fd, buf, len, mode, uid, gid, label, tag);
+        if (r < 0) {
+                unlinkat(dirfd, tmp, 0);
+                return r;
+        }
+        if (fdp)
+                *fdp = TAKE_FD(fd);
+        *staged = TAKE_PTR(tmp);
+        return 0;
+}
+
+int stage_file_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode, uid_t uid,
+                  gid_t gid, const char *label, const char *tag, char **staged) {
+        return stage(dirfd, name, buf, len, mode, uid, gid, label, tag, staged, NULL);
 }
 
 int atomic_write_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
@@ -149,24 +181,15 @@ int atomic_write_at(int dirfd, const char *name, const void *buf, size_t len, mo
         _cleanup_free_ char *tmp = NULL;
         int r;
 
-        r = staged_name(name, &tmp);
-        if (r < 0)
-                return r;
         _cleanup_close_ int syncfd = open_for_sync(dirfd);
         if (syncfd < 0)
                 return syncfd;
-
-        /* A leftover from an interrupted run would make O_EXCL fail. */
-        r = rm_rf_at(dirfd, tmp);
+        _cleanup_close_ int fd = -1;
+        r = stage(dirfd, name, buf, len, mode, uid, gid, label, tag, &tmp, &fd);
         if (r < 0)
                 return r;
-
-        _cleanup_close_ int fd =
-                openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-        if (fd < 0)
-                return negerrno();
-
-        r = fill_staged(fd, buf, len, mode, uid, gid, label, tag);
+        if (fsync(fd) < 0)
+                r = negerrno();
         /* rename() replaces a symlink at `name` itself, never its target. */
         if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
                 r = negerrno();

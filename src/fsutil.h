@@ -29,6 +29,12 @@ int write_all(int fd, const void *buf, size_t len);
 int atomic_write_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
                     uid_t uid, gid_t gid, const char *label, const char *tag);
 
+/* The first half of atomic_write_at(): the staged file `.name.ignition-selinux`
+ * beside `name`, complete with metadata but neither flushed nor renamed;
+ * *staged gets its name. On failure nothing is left. */
+int stage_file_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode, uid_t uid,
+                  gid_t gid, const char *label, const char *tag, char **staged);
+
 /* What this program wrote, recorded on the file itself: whoever replaces the
  * file (semodule writes a new one) drops the record with it. */
 #define XATTR_TAG "user.ignition-selinux"

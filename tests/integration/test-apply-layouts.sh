@@ -76,3 +76,24 @@ before=$(snap --ctime "$root")
 run_apply "$root"; assert_eq "$rc" 0 "apply without block"
 assert_eq "$(snap --ctime "$root")" "$before" "no block, no change"
 echo ok
+
+# Durability in order at the fewest flushes (commit.c): every rename that
+# publishes a step comes after a flush, the last one is followed by one, and
+# a run of K steps flushes at most K + 1 times (an fsync of file and
+# directory at each step would be 2K).
+for block in '{"selinux": {"mode": "enforcing"}}' '{"selinux": {"mode": "enforcing", "auditDenials": true}}'; do
+        note "flushes: $block"
+        root="$TMP/flush"; rm -rf "$root"; mkroot old-rel "$root"
+        block_file "$root" "$block"
+        run_plan "$root"
+        K=$(grep -cE '^ +[0-9]+\. ' <<<"$out" || true)
+        seq=$(FAULT_TRACE=1 LD_PRELOAD="$FAULTINJECT" "$BIN" apply --root "$root" --cmdline "$CMDLINE" \
+                --source-root "$TMP/nosources" --no-load 2>&1 >/dev/null |
+                awk '$1 == "fault-point" { if ($3 ~ /^rename/) printf "R"; else if ($3 ~ /sync/) printf "F" }')
+        [ -n "$seq" ] && [ "$K" -gt 2 ] || fail "no trace or too few steps ($K): '$seq'"
+        [[ $seq != *RR* ]] || fail "two renames with no flush between them: $seq"
+        [[ $seq == *RF ]] || fail "the last rename is not flushed: $seq"
+        flushes=${seq//R/}
+        [ "${#flushes}" -le $((K + 1)) ] || fail "${#flushes} flushes for $K steps: $seq"
+        grep -qx 'SELINUX=enforcing' "$root/etc/selinux/config" || fail "traced apply did not finish"
+done

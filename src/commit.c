@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+#include "commit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int commits_defer(struct commits *c, int dirfd) {
+        struct stat st;
+
+        if (fstat(dirfd, &st) < 0)
+                return negerrno();
+        for (size_t i = 0; i < c->n; i++)
+                if (c->v[i].dev == st.st_dev && c->v[i].ino == st.st_ino)
+                        return 0;
+        if (c->n == c->allocated) {
+                size_t n = c->allocated ? c->allocated * 2 : 4;
+                struct pending_dir *p = realloc(c->v, n * sizeof(*p));
+                if (!p)
+                        return -ENOMEM;
+                c->v = p;
+                c->allocated = n;
+        }
+        int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
+        if (fd < 0)
+                return negerrno();
+        c->v[c->n++] = (struct pending_dir){st.st_dev, st.st_ino, fd};
+        return 0;
+}
+
+/* Forgets pending[i], durable now. */
+static void drop(struct commits *c, size_t i) {
+        close(c->v[i].fd);
+        c->v[i] = c->v[--c->n];
+}
+
+int commits_barrier(struct commits *c, int fd, bool staged) {
+        struct stat st;
+
+        if (!staged && c->n == 0)
+                return 0;
+        if (fstat(fd, &st) < 0)
+                return negerrno();
+        bool same_fs = staged;
+        for (size_t i = 0; i < c->n && !same_fs; i++)
+                same_fs = c->v[i].dev == st.st_dev;
+        /* One syncfs commits the filesystem's journal: all that is pending
+         * there along with what was staged. */
+        if (same_fs && syncfs(fd) < 0)
+                return negerrno();
+        for (size_t i = 0; i < c->n;) {
+                if (same_fs && c->v[i].dev == st.st_dev) {
+                        drop(c, i);
+                        continue;
+                }
+                if (fsync(c->v[i].fd) < 0)
+                        return negerrno();
+                drop(c, i);
+        }
+        return 0;
+}
+
+int commits_flush(struct commits *c) {
+        while (c->n > 0) {
+                if (fsync(c->v[c->n - 1].fd) < 0)
+                        return negerrno();
+                drop(c, c->n - 1);
+        }
+        return 0;
+}
+
+void commits_done(struct commits *c) {
+        while (c->n > 0)
+                drop(c, c->n - 1);
+        free(c->v);
+        *c = (struct commits){0};
+}
