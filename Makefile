@@ -15,9 +15,9 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS)) $(PKG_LIBS_EXTRA)
 
 CFLAGS ?= -O2 -g
-override CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
+override CFLAGS += -std=gnu11 -pthread -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
 	-D_GNU_SOURCE -DVERSION='"$(VERSION)"' $(PKG_CFLAGS) $(SANFLAGS)
-override LDFLAGS += $(SANFLAGS)
+override LDFLAGS += -pthread $(SANFLAGS)
 
 SRCS := $(sort $(wildcard src/*.c))
 LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out src/main.c,$(SRCS)))

@@ -7,6 +7,8 @@
 #            var/lib/selinux out of /usr, replace the config symlink, sed it
 #   audit    plain, then remove the two audit rule files and
 #            `semodule -p ROOT -s mcs -n -DB` (no reload: nothing is loaded here)
+#   sync     plain, then flush the filesystem (sync -f): the same copies made
+#            durable, which apply does too, without the labels
 #   relabel  plain, then relabel the two copies with the target's file_contexts
 #            (setfiles) and flush the filesystem (sync -f): the work
 #            `ignition-selinux apply` does on top of plain
@@ -22,6 +24,7 @@ cp --remove-destination "$R/usr/lib/selinux/config" "$R/etc/selinux/config"
 sed -i s/SELINUX=permissive/SELINUX=enforcing/ "$R/etc/selinux/config"
 case $mode in
 plain) ;;
+sync) sync -f "$R/etc/selinux/mcs" ;;
 audit)
         rm "$R/etc/audit/rules.d/80-selinux.rules" "$R/etc/audit/rules.d/99-default.rules"
         semodule -p "$R" -s mcs -n -DB

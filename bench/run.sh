@@ -12,6 +12,7 @@
 #   A   apply, {"selinux":{"mode":"enforcing"}}
 #   B   apply, {"selinux":{"mode":"enforcing","auditDenials":true}}
 #   C   replica of the manual steps without audit (bench/replica.sh plain)
+#   C+s C, then sync -f: the same copies made durable (A flushes too)
 #   C+  C, then setfiles on the two copies and sync -f: what A does on top
 #   D   replica with audit: C, rm the two audit rule files, semodule -n -DB
 #   E-A a second apply on a root A already applied (expected: no writes)
@@ -101,11 +102,12 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 t_start=$SECONDS
 
 # --- cases -----------------------------------------------------------------
-CASES="A B C C+ D E-A E-B F-s F-o U U-s"
+CASES="A B C C+s C+ D E-A E-B F-s F-o U U-s"
 declare -A DESC=(
         [A]="apply: enforcing"
         [B]="apply: enforcing + auditDenials"
         [C]="replica: manual steps, no audit"
+        [C+s]="replica C + sync -f"
         [C+]="replica C + setfiles + sync -f"
         [D]="replica: C + audit rules + semodule -n -DB"
         [E-A]="apply again on A's result"
@@ -156,6 +158,7 @@ run_case() {
                 "$rus" "$res" -l "$log" "$bin" apply --root "$r" --no-load --cmdline "$W/cmdline" \
                         --source-root /nonexistent ;;
         C) "$rus" "$res" bash "$replica" plain "$r" ;;
+        C+s) "$rus" "$res" bash "$replica" sync "$r" ;;
         C+) "$rus" "$res" bash "$replica" relabel "$r" ;;
         D) "$rus" "$res" bash "$replica" audit "$r" 2>"$log" ;;
         F-s) "$rus" "$res" semodule -p "$r" -s mcs -n -DB 2>"$log" ;;
@@ -172,7 +175,7 @@ verify() {
         local c=$1 r n
         r=$(root_of "$c")
         case $c in
-        A | B | C | C+ | D)
+        A | B | C | C+s | C+ | D)
                 grep -q '^SELINUX=enforcing' "$r/etc/selinux/config" && [ -d "$r/etc/selinux/mcs" ] &&
                         [ ! -L "$r/var/lib/selinux" ] || { check "$c" "FAILED: not enforcing / not copied"; return; } ;;
         esac
@@ -264,6 +267,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { r = a / b; printf(r >= 10 ? "%.0fx" :
 # rows: label|ours case|replica case
 PAIRS=(
         "enforcing|A|C"
+        "enforcing, both durable (flush)|A|C+s"
         "enforcing, like for like (relabel + flush)|A|C+"
         "enforcing + auditDenials|B|D"
         "the dontaudit rebuild alone|F-o|F-s"

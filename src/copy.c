@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/fs.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,14 +33,23 @@ struct hardlink {
         char *relpath; /* of the first copy, relative to the destination top */
 };
 
+/* What the two walkers of a split directory share (see copy_dir_contents). */
+struct copy_shared {
+        struct hardlink *links;
+        size_t n_links, allocated_links;
+        /* The hard link table, from lookup to record; and the labeler. */
+        pthread_mutex_t link_lock, label_lock;
+        bool split_used;
+        atomic_bool stop; /* a walker failed: the other stops too */
+};
+
 struct copy_ctx {
         int dst_topfd;
         /* Path of the entry being copied, relative to the destination top;
          * hard links are made against it, and it is one buffer for the whole
          * walk rather than an allocation per entry. */
         struct pathbuf rel;
-        struct hardlink *links;
-        size_t n_links, allocated_links;
+        struct copy_shared *sh;
         /* Reused across entries, grown on demand. */
         char *names, *value, *data;
         size_t names_size, value_size;
@@ -143,7 +154,10 @@ static int final_label(struct copy_ctx *c, mode_t mode, char **con) {
         if (snprintf(path, sizeof(path), "%.*s%s%s", c->final_len, c->final, c->rel.len ? "/" : "",
                      c->rel.path) >= (int)sizeof(path))
                 return -ENAMETOOLONG;
-        return label_lookup(c->labeler, path, mode, con);
+        pthread_mutex_lock(&c->sh->label_lock);
+        int r = label_lookup(c->labeler, path, mode, con);
+        pthread_mutex_unlock(&c->sh->label_lock);
+        return r;
 }
 
 static int copy_xattrs(struct copy_ctx *c, const struct xtarget *src, const struct xtarget *dst,
@@ -276,26 +290,28 @@ static int copy_data(struct copy_ctx *c, int sfd, int dfd, off_t size) {
         return rw_loop(c, sfd, dfd);
 }
 
-static const struct hardlink *find_link(const struct copy_ctx *c, const struct stat *st) {
-        for (size_t i = 0; i < c->n_links; i++)
-                if (c->links[i].dev == st->st_dev && c->links[i].ino == st->st_ino)
-                        return &c->links[i];
+static const struct hardlink *find_link(const struct copy_shared *sh, const struct stat *st) {
+        for (size_t i = 0; i < sh->n_links; i++)
+                if (sh->links[i].dev == st->st_dev && sh->links[i].ino == st->st_ino)
+                        return &sh->links[i];
         return NULL;
 }
 
 static int remember_link(struct copy_ctx *c, const struct stat *st) {
-        if (c->n_links == c->allocated_links) {
-                size_t n = c->allocated_links ? c->allocated_links * 2 : 16;
-                struct hardlink *p = realloc(c->links, n * sizeof(*p));
+        struct copy_shared *sh = c->sh;
+
+        if (sh->n_links == sh->allocated_links) {
+                size_t n = sh->allocated_links ? sh->allocated_links * 2 : 16;
+                struct hardlink *p = realloc(sh->links, n * sizeof(*p));
                 if (!p)
                         return -ENOMEM;
-                c->links = p;
-                c->allocated_links = n;
+                sh->links = p;
+                sh->allocated_links = n;
         }
         char *rel = strdup(c->rel.path);
         if (!rel)
                 return -ENOMEM;
-        c->links[c->n_links++] = (struct hardlink){st->st_dev, st->st_ino, rel};
+        sh->links[sh->n_links++] = (struct hardlink){st->st_dev, st->st_ino, rel};
         return 0;
 }
 
@@ -420,29 +436,40 @@ static int copy_subdir(struct copy_ctx *c, int sfd, int ddir, const char *name,
         return 0;
 }
 
-static int copy_nondir(struct copy_ctx *c, int sdir, int sfd, int ddir, const char *name,
+static int copy_one(struct copy_ctx *c, int sdir, int sfd, int ddir, const char *name,
+                    const struct stat *st) {
+        if (S_ISREG(st->st_mode))
+                return copy_reg(c, sdir, sfd, ddir, name, st);
+        if (S_ISLNK(st->st_mode))
+                return copy_symlink(c, sdir, ddir, name, st);
+        return copy_special(c, sdir, ddir, name, st);
+}
+
+/* An inode with several names is copied once, at the first name met, under
+ * the lock: the other walker must not make a second copy meanwhile. */
+static int copy_linked(struct copy_ctx *c, int sdir, int sfd, int ddir, const char *name,
                        const struct stat *st) {
-        bool linked = st->st_nlink > 1;
         int r;
 
-        if (linked) {
-                const struct hardlink *first = find_link(c, st);
-                if (first) {
-                        if (linkat(c->dst_topfd, first->relpath, ddir, name, 0) < 0)
-                                return negerrno();
-                        c->st->hardlinks++;
-                        return 0;
-                }
+        const struct hardlink *first = find_link(c->sh, st);
+        if (first) {
+                if (linkat(c->dst_topfd, first->relpath, ddir, name, 0) < 0)
+                        return negerrno();
+                c->st->hardlinks++;
+                return 0;
         }
-        if (S_ISREG(st->st_mode))
-                r = copy_reg(c, sdir, sfd, ddir, name, st);
-        else if (S_ISLNK(st->st_mode))
-                r = copy_symlink(c, sdir, ddir, name, st);
-        else
-                r = copy_special(c, sdir, ddir, name, st);
-        if (r < 0)
-                return r;
-        return linked ? remember_link(c, st) : 0;
+        r = copy_one(c, sdir, sfd, ddir, name, st);
+        return r < 0 ? r : remember_link(c, st);
+}
+
+static int copy_nondir(struct copy_ctx *c, int sdir, int sfd, int ddir, const char *name,
+                       const struct stat *st) {
+        if (st->st_nlink <= 1)
+                return copy_one(c, sdir, sfd, ddir, name, st);
+        pthread_mutex_lock(&c->sh->link_lock);
+        int r = copy_linked(c, sdir, sfd, ddir, name, st);
+        pthread_mutex_unlock(&c->sh->link_lock);
+        return r;
 }
 
 /* Where the directory listing says "regular file" or "directory", the open
@@ -490,38 +517,140 @@ static int copy_entry(struct copy_ctx *c, int sdir, int ddir, const char *name,
 }
 
 /* getdents64() straight into a buffer of our own: a DIR stream would cost
- * a dup, an fstat, two fcntls, an lseek and a close per directory. */
+ * a dup, an fstat, two fcntls, an lseek and a close per directory. The
+ * whole listing is read first, so that a wide directory can be split. */
 #define DIRENT_BUF (32 * 1024)
+/* The first directory of at least this many entries (the module store's
+ * priority directories hold hundreds) is copied by two walkers, one per
+ * half: the copy is CPU-bound on a warm cache, and doubly so under
+ * emulation. One split per tree, so two threads at most. */
+#define SPLIT_MIN 64
 
-static int copy_dir_contents(struct copy_ctx *c, int sfd, int dfd) {
-        _cleanup_free_ char *buf = malloc(DIRENT_BUF);
-        if (!buf)
-                return -ENOMEM;
+struct listing {
+        char *buf;
+        size_t used, size;
+        size_t *off; /* of each entry but . and .. */
+        size_t n;
+};
+
+static void listing_free(struct listing *l) {
+        free(l->buf);
+        free(l->off);
+}
+
+static int list_dir(int sfd, struct listing *l) {
+        *l = (struct listing){0};
         for (;;) {
-                ssize_t n = getdents64(sfd, buf, DIRENT_BUF);
+                if (l->size - l->used < DIRENT_BUF / 2 &&
+                    grow(&l->buf, &l->size, l->size ? l->size * 2 : DIRENT_BUF) < 0)
+                        return -ENOMEM;
+                ssize_t n = getdents64(sfd, l->buf + l->used, l->size - l->used);
                 if (n < 0)
                         return negerrno();
                 if (n == 0)
-                        return 0;
-                for (ssize_t off = 0; off < n;) {
-                        const struct dirent64 *de = (const struct dirent64 *)(buf + off);
-                        off += de->d_reclen;
-                        if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                                continue;
-                        int r = copy_entry(c, sfd, dfd, de->d_name, de->d_type);
-                        if (r < 0)
-                                return r;
+                        break;
+                l->used += (size_t)n;
+        }
+        size_t cap = 0;
+        for (size_t off = 0; off < l->used;) {
+                const struct dirent64 *de = (const struct dirent64 *)(l->buf + off);
+                size_t here = off;
+                off += de->d_reclen;
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                if (l->n == cap) {
+                        cap = cap ? cap * 2 : 64;
+                        size_t *p = realloc(l->off, cap * sizeof(*p));
+                        if (!p)
+                                return -ENOMEM;
+                        l->off = p;
+                }
+                l->off[l->n++] = here;
+        }
+        return 0;
+}
+
+struct walk {
+        struct copy_ctx *c;
+        const struct listing *l;
+        size_t from, to;
+        int sfd, dfd, r;
+};
+
+static void *walk_range(void *arg) {
+        struct walk *w = arg;
+
+        w->r = 0;
+        for (size_t i = w->from; i < w->to; i++) {
+                const struct dirent64 *de = (const struct dirent64 *)(w->l->buf + w->l->off[i]);
+                if (atomic_load_explicit(&w->c->sh->stop, memory_order_relaxed))
+                        break;
+                int r = copy_entry(w->c, w->sfd, w->dfd, de->d_name, de->d_type);
+                if (r < 0) {
+                        atomic_store(&w->c->sh->stop, true);
+                        w->r = r;
+                        break;
                 }
         }
+        return NULL;
+}
+
+static void ctx_done(struct copy_ctx *c);
+
+/* The second half by a second walker with its own buffers and counts; the
+ * hard link table and the labeler are shared under their locks. */
+static int walk_split(struct copy_ctx *c, const struct listing *l, int sfd, int dfd) {
+        struct copy_stats wst = {0};
+        struct copy_ctx wc = *c;
+        wc.names = wc.value = wc.data = NULL;
+        wc.names_size = wc.value_size = 0;
+        wc.st = &wst;
+
+        struct walk mine = {c, l, 0, l->n / 2, sfd, dfd, 0}, other = {&wc, l, l->n / 2, l->n, sfd, dfd, 0};
+        pthread_t t;
+        bool threaded = pthread_create(&t, NULL, walk_range, &other) == 0;
+        walk_range(&mine);
+        if (threaded)
+                pthread_join(t, NULL);
+        else if (!mine.r)
+                walk_range(&other); /* no thread to be had: the same work, in turn */
+        ctx_done(&wc);
+        c->st->files += wst.files;
+        c->st->dirs += wst.dirs;
+        c->st->symlinks += wst.symlinks;
+        c->st->hardlinks += wst.hardlinks;
+        c->st->bytes += wst.bytes;
+        return mine.r ? mine.r : other.r;
+}
+
+static int copy_dir_contents(struct copy_ctx *c, int sfd, int dfd) {
+        struct listing l;
+        int r = list_dir(sfd, &l);
+
+        if (r == 0 && l.n >= SPLIT_MIN && !c->sh->split_used) {
+                c->sh->split_used = true;
+                r = walk_split(c, &l, sfd, dfd);
+        } else if (r == 0) {
+                struct walk w = {c, &l, 0, l.n, sfd, dfd, 0};
+                walk_range(&w);
+                r = w.r;
+        }
+        listing_free(&l);
+        return r;
 }
 
 static void ctx_done(struct copy_ctx *c) {
-        for (size_t i = 0; i < c->n_links; i++)
-                free(c->links[i].relpath);
-        free(c->links);
         free(c->names);
         free(c->value);
         free(c->data);
+}
+
+static void shared_done(struct copy_shared *sh) {
+        for (size_t i = 0; i < sh->n_links; i++)
+                free(sh->links[i].relpath);
+        free(sh->links);
+        pthread_mutex_destroy(&sh->link_lock);
+        pthread_mutex_destroy(&sh->label_lock);
 }
 
 int copy_tree(int src_dirfd, int dst_parentfd, const char *dst_name, struct labeler *labeler,
@@ -544,9 +673,12 @@ int copy_tree(int src_dirfd, int dst_parentfd, const char *dst_name, struct labe
         if (dfd < 0)
                 return negerrno();
 
+        struct copy_shared sh = {.link_lock = PTHREAD_MUTEX_INITIALIZER,
+                                 .label_lock = PTHREAD_MUTEX_INITIALIZER};
         struct copy_ctx *c = calloc(1, sizeof(*c));
         if (!c)
                 return -ENOMEM;
+        c->sh = &sh;
         c->dst_topfd = dfd;
         c->labeler = labeler;
         c->final = final_path;
@@ -570,6 +702,7 @@ int copy_tree(int src_dirfd, int dst_parentfd, const char *dst_name, struct labe
         if (r == 0)
                 c->st->dirs++;
         ctx_done(c);
+        shared_done(&sh);
         free(c);
         return r;
 }

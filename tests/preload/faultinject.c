@@ -49,15 +49,16 @@ __attribute__((destructor)) static void fini(void) {
 
 /* Returns nonzero if this call must fail. */
 static int point(const char *name) {
-        counter++;
+        /* The copy may run two threads: each call gets its own number. */
+        long n = __atomic_add_fetch(&counter, 1, __ATOMIC_SEQ_CST);
         if (trace)
-                fprintf(stderr, "fault-point %ld %s\n", counter, name);
-        if (counter == kill_at) {
+                fprintf(stderr, "fault-point %ld %s\n", n, name);
+        if (n == kill_at) {
                 if (count_file)
                         fini();
                 raise(SIGKILL);
         }
-        if (counter == fail_at) {
+        if (n == fail_at) {
                 errno = fail_errno;
                 return 1;
         }

@@ -120,6 +120,29 @@ static void build_source(const char *src, const char *base) {
         assert_int_equal(mknod(at(src, "null"), S_IFCHR | 0600, makedev(1, 3)), 0);
         set_meta(at(src, "null"), 0, 5678, 0666, 1700000001, 11);
 
+        /* A directory wide enough to be copied by two walkers (SPLIT_MIN),
+         * with ten inodes of two names each: whatever the listing order,
+         * some pair falls in different halves. */
+        assert_int_equal(mkdir(at(src, "wide"), 0755), 0);
+        for (int i = 0; i < 100; i++) {
+                char rel[32];
+                snprintf(rel, sizeof(rel), "wide/%s%03d", i % 10 == 5 ? "d" : "f", i);
+                if (i % 10 == 5) {
+                        assert_int_equal(mkdir(at(src, rel), 0750), 0);
+                        strcat(rel, "/in");
+                }
+                mkfile(at(src, rel), rel, strlen(rel));
+                set_meta(at(src, rel), 1234, 5678, 0640, 1000000000 + i, i);
+        }
+        for (int i = 0; i < 100; i += 10) {
+                char a[32], b[32];
+                snprintf(a, sizeof(a), "wide/f%03d", i);
+                snprintf(b, sizeof(b), "wide/l%03d", i);
+                assert_int_equal(link(at(src, a), at(src, b)), 0);
+        }
+        assert_int_equal(unlink(at(src, "wide/f099")), 0);
+        assert_int_equal(symlink("f000", at(src, "wide/f099")), 0);
+
         /* Directories made with their final mode (open, open/deep) and one
          * its owner cannot write into, filled first (ro). */
         assert_int_equal(mkdir(at(src, "open"), 0700), 0);
@@ -132,6 +155,12 @@ static void build_source(const char *src, const char *base) {
         set_meta(at(src, "open/deep"), 0, 0, 0750, 1750000000, 14);
         set_meta(at(src, "open"), 1234, 5678, 0755, 1750000001, 15);
         set_meta(at(src, "ro"), 1234, 5678, 0555, 1750000002, 16);
+        for (int i = 5; i < 100; i += 10) {
+                char rel[32];
+                snprintf(rel, sizeof(rel), "wide/d%03d", i);
+                set_meta(at(src, rel), 0, 0, 0750, 1760000000 + i, i);
+        }
+        set_meta(at(src, "wide"), 0, 0, 0755, 1770000000, 17);
         set_meta(at(src, "sgid"), 1234, 5678, 02775, 1800000000, 12);
         xset(src, "user.top", "top", 3);
         set_meta(src, 0, 0, 0751, 1900000000, 13);
@@ -306,17 +335,27 @@ static void test_copy_everything(void **state) {
         assert_int_equal(a.st_nlink, 3);
         assert_int_equal(lstat(at(f->dst, "ext"), &a), 0);
         assert_int_equal(a.st_nlink, 1);
+        /* ...also when the two walkers of a split directory each meet one. */
+        for (int i = 0; i < 100; i += 10) {
+                char fa[32], fb[32];
+                snprintf(fa, sizeof(fa), "wide/f%03d", i);
+                snprintf(fb, sizeof(fb), "wide/l%03d", i);
+                assert_int_equal(lstat(at(f->dst, fa), &a), 0);
+                assert_int_equal(lstat(at(f->dst, fb), &b), 0);
+                assert_true(a.st_ino == b.st_ino && a.st_nlink == 2);
+        }
 
         /* The link to a directory outside was copied as a link. */
         assert_int_equal(lstat(at(f->dst, "dirlink"), &a), 0);
         assert_true(S_ISLNK(a.st_mode));
 
-        /* plain big empty suid cap child h1 ext fifo null open/deep/f ro/f */
-        assert_int_equal(st.files, 12);
-        assert_int_equal(st.dirs, 5);
-        assert_int_equal(st.symlinks, 2);
-        assert_int_equal(st.hardlinks, 2);
-        assert_int_equal(st.bytes, 6 + BIG_SIZE + 0 + 10 + 4 + 5 + 6 + 3 + 4 + 2);
+        /* plain big empty suid cap child h1 ext fifo null open/deep/f ro/f,
+         * and in wide/ 89 files (f099 is a symlink), 10 d/in and 10 links */
+        assert_int_equal(st.files, 12 + 89 + 10);
+        assert_int_equal(st.dirs, 5 + 1 + 10);
+        assert_int_equal(st.symlinks, 3);
+        assert_int_equal(st.hardlinks, 2 + 10);
+        assert_int_equal(st.bytes, 6 + BIG_SIZE + 0 + 10 + 4 + 5 + 6 + 3 + 4 + 2 + 89 * 9 + 10 * 12);
 }
 
 static void test_copy_refuses_existing_destination(void **state) {
