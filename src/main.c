@@ -196,7 +196,9 @@ static int run(bool do_apply, int argc, char **argv) {
                         .source_root = o.source_root,
                         .configs = o.configs,
                         .n_configs = o.n_configs,
-                        .probe_devices = true,
+                        /* Reading every disk's superblock again is for a
+                         * run that changes something, or that may refuse. */
+                        .probe_devices = p.n > 0 || cfg.btrfs_fatal == 1,
                 };
                 r = preflight_btrfs(&pi, &cfg, &p, &d);
         }
