@@ -30,7 +30,7 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRCS))
 PRELOAD_SRCS := $(sort $(wildcard tests/preload/*.c))
 PRELOADS := $(patsubst tests/preload/%.c,$(BUILD)/tests/%.so,$(PRELOAD_SRCS))
 
-.PHONY: all check check-unit check-integration check-asan check-valgrind check-boot install install-dracut clean demo demo-boot bench fuzz fuzz-smoke
+.PHONY: all check check-unit check-integration check-asan check-tsan check-valgrind check-boot install install-dracut clean demo demo-boot bench fuzz fuzz-smoke
 
 all: $(BIN)
 
@@ -67,6 +67,11 @@ check-asan:
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 		check-unit check-integration
 
+# The copy's two threads under ThreadSanitizer (tests/tsan.sh).
+check-tsan:
+	$(MAKE) BUILD=build-tsan CC=clang SANFLAGS="-fsanitize=thread" build-tsan/ignition-selinux build-tsan/tests/test-copy
+	BUILD=build-tsan tests/tsan.sh
+
 # The unit tests and the program's main paths under valgrind memcheck.
 check-valgrind: $(BIN) $(UNIT_BINS)
 	BUILD=$(BUILD) tests/valgrind.sh
@@ -89,6 +94,7 @@ check: all
 	$(MAKE) check-integration
 	$(MAKE) check-valgrind
 	$(MAKE) check-asan
+	$(MAKE) check-tsan
 	$(MAKE) fuzz-smoke
 	@if tests/boot/run.sh --deps-ok; then $(MAKE) check-boot; \
 	else echo "check-boot skipped: run contrib/install-boot-deps.sh"; fi
@@ -115,4 +121,4 @@ install-dracut:
 	install -Dm644 dracut/ignition-selinux.service $(DESTDIR)$(DRACUTMODDIR)/ignition-selinux.service
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
