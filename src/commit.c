@@ -17,14 +17,8 @@ int commits_defer(struct commits *c, int dirfd) {
         for (size_t i = 0; i < c->n; i++)
                 if (c->v[i].dev == st.st_dev && c->v[i].ino == st.st_ino)
                         return 0;
-        if (c->n == c->allocated) {
-                size_t n = c->allocated ? c->allocated * 2 : 4;
-                struct pending_dir *p = realloc(c->v, n * sizeof(*p));
-                if (!p)
-                        return -ENOMEM;
-                c->v = p;
-                c->allocated = n;
-        }
+        if (GROW_FOR(c->v, c->n, c->allocated, 4) < 0)
+                return -ENOMEM;
         int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
         if (fd < 0)
                 return negerrno();

@@ -300,14 +300,8 @@ static const struct hardlink *find_link(const struct copy_shared *sh, const stru
 static int remember_link(struct copy_ctx *c, const struct stat *st) {
         struct copy_shared *sh = c->sh;
 
-        if (sh->n_links == sh->allocated_links) {
-                size_t n = sh->allocated_links ? sh->allocated_links * 2 : 16;
-                struct hardlink *p = realloc(sh->links, n * sizeof(*p));
-                if (!p)
-                        return -ENOMEM;
-                sh->links = p;
-                sh->allocated_links = n;
-        }
+        if (GROW_FOR(sh->links, sh->n_links, sh->allocated_links, 16) < 0)
+                return -ENOMEM;
         char *rel = strdup(c->rel.path);
         if (!rel)
                 return -ENOMEM;
@@ -558,13 +552,8 @@ static int list_dir(int sfd, struct listing *l) {
                 off += de->d_reclen;
                 if (streq(de->d_name, ".") || streq(de->d_name, ".."))
                         continue;
-                if (l->n == cap) {
-                        cap = cap ? cap * 2 : 64;
-                        size_t *p = realloc(l->off, cap * sizeof(*p));
-                        if (!p)
-                                return -ENOMEM;
-                        l->off = p;
-                }
+                if (GROW_FOR(l->off, l->n, cap, 64) < 0)
+                        return -ENOMEM;
                 l->off[l->n++] = here;
         }
         return 0;

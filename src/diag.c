@@ -5,19 +5,15 @@
 #include <stdarg.h>
 #include <stdlib.h>
 
+#include "util.h"
+
 int diags_add(struct diags *d, enum diag_severity sev, const char *fmt, ...) {
         char *text;
         va_list ap;
         int r;
 
-        if (d->n == d->allocated) {
-                size_t na = d->allocated ? d->allocated * 2 : 8;
-                struct diag *ni = realloc(d->items, na * sizeof(*ni));
-                if (!ni)
-                        return -ENOMEM;
-                d->items = ni;
-                d->allocated = na;
-        }
+        if (GROW_FOR(d->items, d->n, d->allocated, 8) < 0)
+                return -ENOMEM;
         va_start(ap, fmt);
         r = vasprintf(&text, fmt, ap);
         va_end(ap);

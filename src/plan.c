@@ -27,14 +27,8 @@ int add_step(struct plan *p, enum step_kind kind, const char *path, const char *
         va_list ap;
         struct step *s;
 
-        if (p->n == p->allocated) {
-                size_t na = p->allocated ? p->allocated * 2 : 16;
-                struct step *ns = realloc(p->steps, na * sizeof(*ns));
-                if (!ns)
-                        return -ENOMEM;
-                p->steps = ns;
-                p->allocated = na;
-        }
+        if (GROW_FOR(p->steps, p->n, p->allocated, 16) < 0)
+                return -ENOMEM;
         s = &p->steps[p->n];
         *s = (struct step){.kind = kind, .mode = 0644};
         s->path = strdup(path);

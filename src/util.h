@@ -34,6 +34,24 @@ static inline void fclosep(FILE **f) {
 #define TAKE_FD(fd) ({ int _t = (fd); (fd) = -1; _t; })
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Room for element number n of a growing array: when n reaches `allocated`
+ * the array doubles (to `first` elements the first time). 0 or -ENOMEM,
+ * the array unchanged then. */
+#define GROW_FOR(array, n, allocated, first)                                                     \
+        ({                                                                                       \
+                int _r = 0;                                                                      \
+                if ((n) >= (allocated)) {                                                        \
+                        size_t _na = (allocated) ? (allocated) * 2 : (first);                    \
+                        __typeof__(array) _p = reallocarray((array), _na, sizeof(*(array)));     \
+                        if (_p) {                                                                \
+                                (array) = _p;                                                    \
+                                (allocated) = _na;                                               \
+                        } else                                                                   \
+                                _r = -ENOMEM;                                                    \
+                }                                                                                \
+                _r;                                                                              \
+        })
 #define streq(a, b) (strcmp((a), (b)) == 0)
 
 /* qsort()/bsearch() order of an array of strings (char *). */
