@@ -262,7 +262,7 @@ fmt_t() { awk -v m="$1" -v a="$2" -v b="$3" 'BEGIN {
         if (m < 0.1) printf "%.1f ms (%.1f-%.1f)", m * 1000, a * 1000, b * 1000;
         else printf "%.3f s (%.3f-%.3f)", m, a, b }'; }
 fmt_m() { awk -v m="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.1f MB (%.1f-%.1f)", m / 1024, a / 1024, b / 1024 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { r = a / b; printf(r >= 10 ? "%.0fx" : "%.1fx", r) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { r = a / b; printf(r >= 10 ? "%.0fx" : r >= 2 ? "%.1fx" : "%.2fx", r) }'; }
 
 # rows: label|ours case|replica case
 PAIRS=(
