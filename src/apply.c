@@ -38,13 +38,12 @@ struct apply_ctx {
 static int publish(struct apply_ctx *c, int dfd, const char *staged, const char *name, bool exchange) {
         int r = commits_barrier(&c->commits, dfd, true);
 
-        if (r == 0 && renameat2(dfd, staged, dfd, name, exchange ? RENAME_EXCHANGE : 0) < 0)
-                r = negerrno();
         if (r < 0) {
                 rm_rf_at(dfd, staged);
                 return r;
         }
-        return commits_defer(&c->commits, dfd);
+        r = publish_staged_at(dfd, staged, name, exchange ? RENAME_EXCHANGE : 0);
+        return r < 0 ? r : commits_defer(&c->commits, dfd);
 }
 
 /* The directory of `path`, reached with no symlink on the way, opened so

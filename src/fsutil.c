@@ -110,16 +110,6 @@ int staged_name(const char *name, char **out) {
         return 0;
 }
 
-/* fsync() needs a real fd, and callers often hold only an O_PATH one. */
-static int open_for_sync(int dirfd) {
-        int fl = fcntl(dirfd, F_GETFL);
-        if (fl < 0)
-                return negerrno();
-        int fd = (fl & O_PATH) ? openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-                               : fcntl(dirfd, F_DUPFD_CLOEXEC, 3);
-        return fd < 0 ? negerrno() : fd;
-}
-
 static int fill_staged(int fd, const void *buf, size_t len, mode_t mode, uid_t uid, gid_t gid,
                        const char *label, const char *tag) {
         int r;
@@ -142,10 +132,8 @@ static int fill_staged(int fd, const void *buf, size_t len, mode_t mode, uid_t u
         return 0;
 }
 
-/* The staged file, complete but not flushed; *fdp (may be NULL) keeps it
- * open. */
-static int stage(int dirfd, const char *name, const void *buf, size_t len, mode_t mode, uid_t uid,
-                 gid_t gid, const char *label, const char *tag, char **staged, int *fdp) {
+int stage_file_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode, uid_t uid,
+                  gid_t gid, const char *label, const char *tag, char **staged) {
         _cleanup_free_ char *tmp = NULL;
         int r;
 
@@ -165,39 +153,18 @@ static int stage(int dirfd, const char *name, const void *buf, size_t len, mode_
                 unlinkat(dirfd, tmp, 0);
                 return r;
         }
-        if (fdp)
-                *fdp = TAKE_FD(fd);
         *staged = TAKE_PTR(tmp);
         return 0;
 }
 
-int stage_file_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode, uid_t uid,
-                  gid_t gid, const char *label, const char *tag, char **staged) {
-        return stage(dirfd, name, buf, len, mode, uid, gid, label, tag, staged, NULL);
-}
-
-int atomic_write_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
-                    uid_t uid, gid_t gid, const char *label, const char *tag) {
-        _cleanup_free_ char *tmp = NULL;
-        int r;
-
-        _cleanup_close_ int syncfd = open_for_sync(dirfd);
-        if (syncfd < 0)
-                return syncfd;
-        _cleanup_close_ int fd = -1;
-        r = stage(dirfd, name, buf, len, mode, uid, gid, label, tag, &tmp, &fd);
-        if (r < 0)
-                return r;
-        if (fsync(fd) < 0)
-                r = negerrno();
+int publish_staged_at(int dirfd, const char *staged, const char *name, unsigned flags) {
         /* rename() replaces a symlink at `name` itself, never its target. */
-        if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
-                r = negerrno();
-        if (r < 0) {
-                unlinkat(dirfd, tmp, 0);
+        if (renameat2(dirfd, staged, dirfd, name, flags) < 0) {
+                int r = negerrno();
+                rm_rf_at(dirfd, staged);
                 return r;
         }
-        return fsync(syncfd) < 0 ? negerrno() : 0;
+        return 0;
 }
 
 static int rm_dir_contents(int fd) {

@@ -20,20 +20,20 @@ int read_full_in_root(int rootfd, const char *path, size_t max, char **buf, size
 /* Writes all of buf to fd, retrying short writes and EINTR. */
 int write_all(int fd, const void *buf, size_t len);
 
-/* Atomically replaces `name` in dirfd (which must have been reached without
- * symlinks) with a regular file holding `buf`: writes `.name.ignition-selinux`
- * beside it with mode/uid/gid, sets the xattr security.selinux to `label` and
- * XATTR_TAG to `tag` where not NULL, fsyncs it, renames it over `name` (a
- * symlink at `name` is replaced itself, never followed), fsyncs dirfd. On
- * failure the staged file is removed and `name` is untouched. */
-int atomic_write_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
-                    uid_t uid, gid_t gid, const char *label, const char *tag);
-
-/* The first half of atomic_write_at(): the staged file `.name.ignition-selinux`
- * beside `name`, complete with metadata but neither flushed nor renamed;
- * *staged gets its name. On failure nothing is left. */
+/* An atomic replacement of `name` in dirfd (reached without symlinks) comes
+ * in two halves, so that the caller can order the flushes between them
+ * (apply.c with commit.c). stage_file_at() writes `.name.ignition-selinux`
+ * beside `name` holding `buf`, with mode/uid/gid, the xattr security.selinux
+ * set to `label` and XATTR_TAG to `tag` where not NULL, a stale stage (even a
+ * symlink or a directory) removed first; *staged gets its name. On failure
+ * nothing is left. */
 int stage_file_at(int dirfd, const char *name, const void *buf, size_t len, mode_t mode, uid_t uid,
                   gid_t gid, const char *label, const char *tag, char **staged);
+/* publish_staged_at() renames the staged entry over `name` (flags 0, or
+ * RENAME_EXCHANGE to swap the two); a symlink at `name` is replaced itself,
+ * never followed. On failure the staged entry is removed and `name` is
+ * untouched. */
+int publish_staged_at(int dirfd, const char *staged, const char *name, unsigned flags);
 
 /* What this program wrote, recorded on the file itself: whoever replaces the
  * file (semodule writes a new one) drops the record with it. */

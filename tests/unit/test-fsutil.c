@@ -143,13 +143,23 @@ static void test_read_full_large_and_empty(void **state) {
         assert_string_equal(empty, "");
 }
 
-static void test_atomic_write_new_file(void **state) {
+/* A file written as apply writes one, less the flush between the halves
+ * (commit.c orders those): staged beside, then published over `name`. */
+static int write_staged(int dirfd, const char *name, const void *buf, size_t len, mode_t mode,
+                        uid_t uid, gid_t gid, const char *label, const char *tag) {
+        _cleanup_free_ char *staged = NULL;
+        int r = stage_file_at(dirfd, name, buf, len, mode, uid, gid, label, tag, &staged);
+
+        return r < 0 ? r : publish_staged_at(dirfd, staged, name, 0);
+}
+
+static void test_stage_publish_new_file(void **state) {
         struct fx *f = *state;
         char p[PATH_MAX], label[256];
         struct stat st;
 
-        assert_int_equal(atomic_write_at(f->dirfd, "config", "SELINUX=permissive\n", 19, 04751,
-                                         1234, 5678, LABEL, NULL),
+        assert_int_equal(write_staged(f->dirfd, "config", "SELINUX=permissive\n", 19, 04751, 1234,
+                                      5678, LABEL, NULL),
                          0);
         assert_string_equal(slurp(f, "config"), "SELINUX=permissive\n");
         path_of(f, "config", p);
@@ -164,7 +174,7 @@ static void test_atomic_write_new_file(void **state) {
         assert_false(exists(f, ".config.ignition-selinux"));
 }
 
-static void test_atomic_write_replaces_symlink_not_target(void **state) {
+static void test_stage_publish_replaces_symlink_not_target(void **state) {
         struct fx *f = *state;
         char p[PATH_MAX], t[PATH_MAX];
         struct stat st;
@@ -175,7 +185,7 @@ static void test_atomic_write_replaces_symlink_not_target(void **state) {
         path_of(f, "config", p);
         assert_int_equal(symlink(t, p), 0);
 
-        assert_int_equal(atomic_write_at(f->dirfd, "config", "NEW", 3, 0644, 0, 0, NULL, NULL), 0);
+        assert_int_equal(write_staged(f->dirfd, "config", "NEW", 3, 0644, 0, 0, NULL, NULL), 0);
         assert_int_equal(lstat(p, &st), 0);
         assert_true(S_ISREG(st.st_mode));
         assert_string_equal(slurp(f, "config"), "NEW");
@@ -185,7 +195,7 @@ static void test_atomic_write_replaces_symlink_not_target(void **state) {
         assert_false(exists(f, ".config.ignition-selinux"));
 }
 
-static void test_atomic_write_removes_stale_stage(void **state) {
+static void test_stage_publish_removes_stale_stage(void **state) {
         struct fx *f = *state;
         char p[PATH_MAX];
 
@@ -193,7 +203,7 @@ static void test_atomic_write_removes_stale_stage(void **state) {
         path_of(f, ".config.ignition-selinux", p);
         /* A stale stage that is a link must be removed, not written through. */
         assert_int_equal(symlink("usr_target", p), 0);
-        assert_int_equal(atomic_write_at(f->dirfd, "config", "X", 1, 0600, 0, 0, NULL, NULL), 0);
+        assert_int_equal(write_staged(f->dirfd, "config", "X", 1, 0600, 0, 0, NULL, NULL), 0);
         assert_string_equal(slurp(f, "config"), "X");
         assert_string_equal(slurp(f, "usr_target"), "KEEP");
         assert_false(exists(f, ".config.ignition-selinux"));
@@ -201,19 +211,19 @@ static void test_atomic_write_removes_stale_stage(void **state) {
         /* And one that is a whole directory. */
         assert_int_equal(mkdir(p, 0700), 0);
         mkfile(f, ".config.ignition-selinux/junk", "junk");
-        assert_int_equal(atomic_write_at(f->dirfd, "config", "Y", 1, 0600, 0, 0, NULL, NULL), 0);
+        assert_int_equal(write_staged(f->dirfd, "config", "Y", 1, 0600, 0, 0, NULL, NULL), 0);
         assert_string_equal(slurp(f, "config"), "Y");
         assert_false(exists(f, ".config.ignition-selinux"));
 }
 
-static void test_atomic_write_failure_leaves_nothing(void **state) {
+static void test_stage_publish_failure_leaves_nothing(void **state) {
         struct fx *f = *state;
         char p[PATH_MAX];
 
         path_of(f, "config", p);
         assert_int_equal(mkdir(p, 0755), 0);
         mkfile(f, "config/inner", "inner");
-        int r = atomic_write_at(f->dirfd, "config", "X", 1, 0644, 0, 0, NULL, NULL);
+        int r = write_staged(f->dirfd, "config", "X", 1, 0644, 0, 0, NULL, NULL);
         assert_true(r == -EISDIR || r == -ENOTEMPTY || r == -EEXIST);
         assert_false(exists(f, ".config.ignition-selinux"));
         assert_string_equal(slurp(f, "config/inner"), "inner");
@@ -223,18 +233,18 @@ static void test_atomic_write_failure_leaves_nothing(void **state) {
         _cleanup_free_ char *huge = malloc(70000);
         memset(huge, 'a', 69999);
         huge[69999] = '\0';
-        r = atomic_write_at(f->dirfd, "other", "X", 1, 0644, 0, 0, huge, NULL);
+        r = write_staged(f->dirfd, "other", "X", 1, 0644, 0, 0, huge, NULL);
         assert_true(r < 0);
         assert_false(exists(f, "other"));
         assert_false(exists(f, ".other.ignition-selinux"));
 }
 
-static void test_atomic_write_plain_dirfd(void **state) {
+static void test_stage_publish_plain_dirfd(void **state) {
         struct fx *f = *state;
 
         _cleanup_close_ int fd = open(f->base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         assert_true(fd >= 0);
-        assert_int_equal(atomic_write_at(fd, "plain", "P", 1, 0644, 0, 0, NULL, NULL), 0);
+        assert_int_equal(write_staged(fd, "plain", "P", 1, 0644, 0, 0, NULL, NULL), 0);
         assert_string_equal(slurp(f, "plain"), "P");
 }
 
@@ -273,14 +283,14 @@ int main(void) {
                 cmocka_unit_test(test_staged_name),
                 cmocka_unit_test_setup_teardown(test_read_full, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_read_full_large_and_empty, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_atomic_write_new_file, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_atomic_write_replaces_symlink_not_target,
+                cmocka_unit_test_setup_teardown(test_stage_publish_new_file, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_stage_publish_replaces_symlink_not_target,
                                                 setup, teardown),
-                cmocka_unit_test_setup_teardown(test_atomic_write_removes_stale_stage, setup,
+                cmocka_unit_test_setup_teardown(test_stage_publish_removes_stale_stage, setup,
                                                 teardown),
-                cmocka_unit_test_setup_teardown(test_atomic_write_failure_leaves_nothing, setup,
+                cmocka_unit_test_setup_teardown(test_stage_publish_failure_leaves_nothing, setup,
                                                 teardown),
-                cmocka_unit_test_setup_teardown(test_atomic_write_plain_dirfd, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_stage_publish_plain_dirfd, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_rm_rf_does_not_follow, setup, teardown),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
