@@ -26,10 +26,17 @@ int commits_defer(struct commits *c, int dirfd) {
         return 0;
 }
 
-/* Forgets pending[i], durable now. */
-static void drop(struct commits *c, size_t i) {
-        close(c->v[i].fd);
-        c->v[i] = c->v[--c->n];
+/* fsync()s and forgets every pending directory, but for those on the
+ * filesystem `synced`, which a syncfs has just made durable. */
+static int flush_pending(struct commits *c, const dev_t *synced) {
+        while (c->n > 0) {
+                struct pending_dir *pd = &c->v[c->n - 1];
+                if (!(synced && pd->dev == *synced) && fsync(pd->fd) < 0)
+                        return negerrno();
+                close(pd->fd);
+                c->n--;
+        }
+        return 0;
 }
 
 int commits_barrier(struct commits *c, int fd, bool staged) {
@@ -46,30 +53,16 @@ int commits_barrier(struct commits *c, int fd, bool staged) {
          * there along with what was staged. */
         if (same_fs && syncfs(fd) < 0)
                 return negerrno();
-        for (size_t i = 0; i < c->n;) {
-                if (same_fs && c->v[i].dev == st.st_dev) {
-                        drop(c, i);
-                        continue;
-                }
-                if (fsync(c->v[i].fd) < 0)
-                        return negerrno();
-                drop(c, i);
-        }
-        return 0;
+        return flush_pending(c, same_fs ? &st.st_dev : NULL);
 }
 
 int commits_flush(struct commits *c) {
-        while (c->n > 0) {
-                if (fsync(c->v[c->n - 1].fd) < 0)
-                        return negerrno();
-                drop(c, c->n - 1);
-        }
-        return 0;
+        return flush_pending(c, NULL);
 }
 
 void commits_done(struct commits *c) {
         while (c->n > 0)
-                drop(c, c->n - 1);
+                close(c->v[--c->n].fd);
         free(c->v);
         *c = (struct commits){0};
 }
