@@ -403,14 +403,14 @@ static int copy_dir_contents(struct copy_ctx *c, int sfd, int dfd);
 /* A directory made with its final permission bits needs no chmod after its
  * children; one that is setgid (its children would inherit the group) or
  * that its owner cannot write into is filled as 0700 first. */
-static bool born_with_mode(const struct stat *st) {
+static bool dir_born_with_mode(const struct stat *st) {
         return !(st->st_mode & 07000) && (st->st_mode & 0700) == 0700;
 }
 
 static int copy_subdir(struct copy_ctx *c, int sfd, int ddir, const char *name,
                        const struct stat *st) {
         struct xtarget src;
-        bool born = born_with_mode(st);
+        bool born = dir_born_with_mode(st);
         int r;
 
         if (mkdirat(ddir, name, born ? st->st_mode & 0777 : 0700) < 0)
