@@ -215,7 +215,10 @@ static int match(struct label_cache *c, struct spec *s, const char *subject, siz
         return r == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
-/* The specs that can match some path beneath `dir` ("DIR/..."). */
+/* The specs that can match some path beneath `dir` ("DIR/..."). Those are
+ * among the parent directory's (a path beneath DIR/ is beneath its parent
+ * too), so only the parent's are tried: a store's hundreds of module
+ * directories each try the store's few specs, not all of them. */
 static struct dir_specs *specs_below(struct label_cache *c, const char *dir, size_t dlen) {
         struct dir_specs *d = NULL;
 
@@ -225,6 +228,11 @@ static struct dir_specs *specs_below(struct label_cache *c, const char *dir, siz
                         c->dirs[i].used = c->clock;
                         return &c->dirs[i];
                 }
+        const char *up = memrchr(dir, '/', dlen);
+        const struct dir_specs *parent = NULL;
+        if (up && up > dir && !(parent = specs_below(c, dir, (size_t)(up - dir))))
+                return NULL;
+        /* The parent was used last: it is not the slot taken here. */
         d = &c->dirs[0];
         for (size_t i = 1; i < DIRS_KEPT; i++)
                 if (c->dirs[i].used < d->used)
@@ -238,8 +246,9 @@ static struct dir_specs *specs_below(struct label_cache *c, const char *dir, siz
         memcpy(prefix, dir, dlen);
         prefix[dlen] = '/';
         prefix[dlen + 1] = 0;
-        size_t n = 0;
-        for (size_t i = 0; i < c->n_specs; i++) {
+        size_t n = 0, n_from = parent ? parent->n : c->n_specs;
+        for (size_t j = 0; j < n_from; j++) {
+                size_t i = parent ? parent->idx[j] : j;
                 struct spec *s = &c->specs[i];
                 size_t k = s->lit < dlen + 1 ? s->lit : dlen + 1;
                 /* A literal prefix that leaves "DIR/" cannot come back. */
