@@ -18,7 +18,13 @@ pass=0 fail=0
 run() {
         local name=$1; shift
         local rc=0
-        "${vg[@]}" --log-file="$tmp/vg.log" "$@" >"$tmp/out" 2>&1 || rc=$?
+        "${vg[@]}" --log-file="$tmp/vg.raw" "$@" >"$tmp/out" 2>&1 || rc=$?
+        # valgrind's own gap, not a finding: it has no model of some ioctls
+        # libblkid sends to loop and CD devices (0x5395 CDROM_LAST_WRITTEN)
+        # and says so in three lines, on machines that have such devices.
+        awk '/Warning: noted but unhandled ioctl/ {skip = 2; next}
+             skip > 0 && /spurious value errors|README_MISSING_SYSCALL_OR_IOCTL/ {skip--; next}
+             {skip = 0; print}' "$tmp/vg.raw" >"$tmp/vg.log"
         if [ "$rc" -eq 99 ] || [ -s "$tmp/vg.log" ]; then
                 fail=$((fail + 1)); echo "FAIL $name"; sed 's/^/    /' "$tmp/vg.log" | head -40
         else
