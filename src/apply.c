@@ -332,6 +332,150 @@ static int do_step(struct apply_ctx *c, const struct step *s) {
         return commits_defer(&c->commits, dfd);
 }
 
+/* A step that only stages new content beside its own path (a copy of a
+ * tree, a written file) and publishes it with one rename. */
+static bool stages_beside(const struct step *s) {
+        return s->kind == STEP_COPY_DIR || s->kind == STEP_WRITE_FILE;
+}
+
+/* `a` is `b` or beneath it. */
+static bool at_or_beneath(const char *a, const char *b) {
+        size_t n = strlen(b);
+        return strncmp(a, b, n) == 0 && (a[n] == 0 || a[n] == '/' || (n > 0 && b[n - 1] == '/'));
+}
+
+/* How many steps from `from` can be staged together before the first of
+ * them publishes: steps that stage beside their own paths, none at or
+ * beneath another's (so no staging reads or writes what an earlier one of
+ * them will change). */
+static size_t group_len(const struct plan *p, size_t from, size_t end) {
+        size_t n = 0;
+
+        while (from + n < end && n < COMMITS_STAGED_MAX && stages_beside(&p->steps[from + n])) {
+                const struct step *s = &p->steps[from + n];
+                for (size_t k = from; k < from + n; k++)
+                        if (at_or_beneath(s->path, p->steps[k].path) || at_or_beneath(p->steps[k].path, s->path))
+                                return n;
+                n++;
+        }
+        return n;
+}
+
+struct staged_step {
+        const struct step *s;
+        int dfd, srcfd;
+        const char *name;
+        char *staged;
+        struct copy_job *job; /* of a copy */
+};
+
+static void staged_steps_done(struct staged_step *g, size_t n, bool remove) {
+        for (size_t k = 0; k < n; k++) {
+                if (remove && g[k].staged)
+                        rm_rf_at(g[k].dfd, g[k].staged);
+                free(g[k].staged);
+                if (g[k].dfd >= 0)
+                        close(g[k].dfd);
+                if (g[k].srcfd >= 0)
+                        close(g[k].srcfd);
+        }
+}
+
+/* Prepares step k of a group: its written file staged, or its copy set up
+ * for copy_trees(). */
+static int stage_prepare(struct apply_ctx *c, struct staged_step *g, struct copy_job *job) {
+        const struct step *s = g->s;
+        int r;
+
+        if ((g->dfd = open_parent(c, s->path, &g->name)) < 0)
+                return g->dfd;
+        if (s->kind == STEP_WRITE_FILE) {
+                _cleanup_free_ char *con = NULL;
+                if ((r = lookup_label(c, s->path, S_IFREG | s->mode, &con)) < 0)
+                        return r;
+                return stage_file_at(g->dfd, g->name, s->data, s->len, s->mode, s->uid, s->gid, con, s->tag,
+                                     &g->staged);
+        }
+        if ((g->srcfd = root_open_in(c->rootfd, s->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+                return g->srcfd;
+        _cleanup_free_ char *staged = NULL;
+        if ((r = staged_name(g->name, &staged)) < 0 || (r = rm_rf_at(g->dfd, staged)) < 0)
+                return r;
+        g->staged = TAKE_PTR(staged);
+        g->job = job;
+        *job = (struct copy_job){.src_dirfd = g->srcfd, .dst_parentfd = g->dfd, .dst_name = g->staged,
+                                 .final_path = s->path};
+        return 0;
+}
+
+/* Steps that stage beside their own paths, all staged at once (the copies
+ * by a thread each) and made durable by one syncfs, then published in
+ * order, each rename durable before the next: the order and the per-path
+ * atomicity of one step at a time, with one flush of content instead of
+ * one per step. A failure before the first rename changes nothing.
+ * *failed: the index of the step that failed. */
+static int do_group(struct apply_ctx *c, const struct step *steps, size_t n, size_t *failed) {
+        struct staged_step g[COMMITS_STAGED_MAX];
+        struct copy_job jobs[COMMITS_STAGED_MAX];
+        size_t job_step[COMMITS_STAGED_MAX], n_jobs = 0;
+        int fds[COMMITS_STAGED_MAX] = {0};
+        size_t k;
+        int r = 0;
+
+        for (k = 0; k < n; k++)
+                g[k] = (struct staged_step){.s = &steps[k], .dfd = -1, .srcfd = -1};
+        for (k = 0; k < n && r >= 0; k++) {
+                r = stage_prepare(c, &g[k], &jobs[n_jobs]);
+                if (r >= 0 && steps[k].kind == STEP_COPY_DIR)
+                        job_step[n_jobs++] = k;
+        }
+        if (r < 0) {
+                *failed = k - 1;
+                staged_steps_done(g, n, true);
+                return r;
+        }
+        if (n_jobs > 0 && (r = copy_trees(jobs, n_jobs, c->labeler)) < 0) {
+                for (size_t j = 0; j < n_jobs; j++)
+                        if (jobs[j].r < 0) {
+                                *failed = job_step[j];
+                                break;
+                        }
+                staged_steps_done(g, n, true);
+                return r;
+        }
+        for (k = 0; k < n; k++)
+                fds[k] = g[k].dfd;
+        if ((r = commits_barrier_staged(&c->commits, fds, n)) < 0) {
+                *failed = 0;
+                staged_steps_done(g, n, true);
+                return r;
+        }
+        for (k = 0; k < n; k++) {
+                bool copy = steps[k].kind == STEP_COPY_DIR;
+                if ((r = commits_barrier(&c->commits, g[k].dfd, false)) < 0 ||
+                    (r = publish_staged_at(g[k].dfd, g[k].staged, g[k].name, copy ? RENAME_EXCHANGE : 0)) < 0 ||
+                    (r = commits_defer(&c->commits, g[k].dfd)) < 0)
+                        break;
+                if (!copy) {
+                        free(g[k].staged);
+                        g[k].staged = NULL;
+                        continue;
+                }
+                log_debug("copied %s: %" PRIu64 " files, %" PRIu64 " directories, %" PRIu64 " symlinks, %" PRIu64
+                          " bytes",
+                          steps[k].path, g[k].job->st.files, g[k].job->st.dirs, g[k].job->st.symlinks,
+                          g[k].job->st.bytes);
+                /* The old symlink now sits at the staged name. */
+                if ((r = rm_rf_at(g[k].dfd, g[k].staged)) < 0)
+                        break;
+                free(g[k].staged);
+                g[k].staged = NULL;
+        }
+        *failed = k;
+        staged_steps_done(g, n, true);
+        return r;
+}
+
 static bool needs_labels(const struct plan *p) {
         return p->mode != SE_MODE_DISABLED;
 }
@@ -351,8 +495,22 @@ int apply_plan(int rootfd, const char *root_display, const struct plan *p, size_
                         return log_errno(r, "Failed to read the file contexts of %s%s", root_display, pdir);
                 log_warning("no file contexts under %s%s: files written unlabelled", root_display, pdir);
         }
-        for (size_t i = 0; i < p->n && i < max_steps; i++) {
+        size_t end = p->n < max_steps ? p->n : max_steps;
+        for (size_t i = 0; i < end; i++) {
                 const struct step *s = &p->steps[i];
+                size_t n = group_len(p, i, end);
+                if (n >= 2) {
+                        size_t failed = 0;
+                        for (size_t k = 0; k < n; k++)
+                                log_info("%s", s[k].why);
+                        r = do_group(&c, s, n, &failed);
+                        if (r < 0) {
+                                log_errno(r, "Failed to %s (at %s%s)", s[failed].why, root_display, s[failed].path);
+                                break;
+                        }
+                        i += n - 1;
+                        continue;
+                }
                 log_info("%s", s->why);
                 r = do_step(&c, s);
                 if (r < 0) {

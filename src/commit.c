@@ -26,12 +26,19 @@ int commits_defer(struct commits *c, int dirfd) {
         return 0;
 }
 
+static bool among(dev_t dev, const dev_t *devs, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                if (devs[i] == dev)
+                        return true;
+        return false;
+}
+
 /* fsync()s and forgets every pending directory, but for those on the
- * filesystem `synced`, which a syncfs has just made durable. */
-static int flush_pending(struct commits *c, const dev_t *synced) {
+ * filesystems `synced`, which a syncfs has just made durable. */
+static int flush_pending(struct commits *c, const dev_t *synced, size_t n_synced) {
         while (c->n > 0) {
                 struct pending_dir *pd = &c->v[c->n - 1];
-                if (!(synced && pd->dev == *synced) && fsync(pd->fd) < 0)
+                if (!among(pd->dev, synced, n_synced) && fsync(pd->fd) < 0)
                         return negerrno();
                 close(pd->fd);
                 c->n--;
@@ -53,11 +60,30 @@ int commits_barrier(struct commits *c, int fd, bool staged) {
          * there along with what was staged. */
         if (same_fs && syncfs(fd) < 0)
                 return negerrno();
-        return flush_pending(c, same_fs ? &st.st_dev : NULL);
+        return flush_pending(c, &st.st_dev, same_fs ? 1 : 0);
+}
+
+int commits_barrier_staged(struct commits *c, const int *fds, size_t n) {
+        dev_t synced[COMMITS_STAGED_MAX];
+        size_t n_synced = 0;
+        struct stat st;
+
+        if (n > COMMITS_STAGED_MAX)
+                return -EINVAL;
+        for (size_t i = 0; i < n; i++) {
+                if (fstat(fds[i], &st) < 0)
+                        return negerrno();
+                if (among(st.st_dev, synced, n_synced))
+                        continue;
+                if (syncfs(fds[i]) < 0)
+                        return negerrno();
+                synced[n_synced++] = st.st_dev;
+        }
+        return flush_pending(c, synced, n_synced);
 }
 
 int commits_flush(struct commits *c) {
-        return flush_pending(c, NULL);
+        return flush_pending(c, NULL, 0);
 }
 
 void commits_done(struct commits *c) {

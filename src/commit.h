@@ -33,6 +33,12 @@ int commits_defer(struct commits *c, int dirfd);
  * staged content and with nothing pending, does nothing. */
 int commits_barrier(struct commits *c, int fd, bool staged);
 
+/* The barrier for content several steps staged before any of them
+ * publishes (up to COMMITS_STAGED_MAX directories, fds): one syncfs per
+ * filesystem among them, then as commits_barrier() for what is pending. */
+#define COMMITS_STAGED_MAX 8
+int commits_barrier_staged(struct commits *c, const int *fds, size_t n);
+
 /* fsync()s every pending directory; at the end of a run. */
 int commits_flush(struct commits *c);
 

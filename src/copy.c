@@ -37,8 +37,10 @@ struct hardlink {
 struct copy_shared {
         struct hardlink *links;
         size_t n_links, allocated_links;
-        /* The hard link table, from lookup to record; and the labeler. */
-        pthread_mutex_t link_lock, label_lock;
+        /* The hard link table, from lookup to record. */
+        pthread_mutex_t link_lock;
+        /* The labeler, shared by every tree copy_trees() copies at once. */
+        pthread_mutex_t *label_lock;
         bool split_used;
         atomic_bool stop; /* a walker failed: the other stops too */
 };
@@ -154,9 +156,9 @@ static int final_label(struct copy_ctx *c, mode_t mode, char **con) {
         if (snprintf(path, sizeof(path), "%.*s%s%s", c->final_len, c->final, c->rel.len ? "/" : "",
                      c->rel.path) >= (int)sizeof(path))
                 return -ENAMETOOLONG;
-        pthread_mutex_lock(&c->sh->label_lock);
+        pthread_mutex_lock(c->sh->label_lock);
         int r = label_lookup(c->labeler, path, mode, con);
-        pthread_mutex_unlock(&c->sh->label_lock);
+        pthread_mutex_unlock(c->sh->label_lock);
         return r;
 }
 
@@ -641,59 +643,106 @@ static void shared_done(struct copy_shared *sh) {
                 free(sh->links[i].relpath);
         free(sh->links);
         pthread_mutex_destroy(&sh->link_lock);
-        pthread_mutex_destroy(&sh->label_lock);
 }
 
-int copy_tree(int src_dirfd, int dst_parentfd, const char *dst_name, struct labeler *labeler,
-              const char *final_path, struct copy_stats *stats) {
-        struct copy_stats dummy;
+/* One tree, with the umask already cleared (files are created with their
+ * final permission bits). */
+static int copy_job_tree(struct copy_job *j, struct labeler *labeler, pthread_mutex_t *label_lock) {
         struct xtarget src;
         struct stat st;
         int r;
 
+        j->st = (struct copy_stats){0};
         /* src_dirfd may well be O_PATH; reading entries needs a real open. */
-        _cleanup_close_ int sfd = openat(src_dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int sfd = openat(j->src_dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (sfd < 0)
                 return negerrno();
         if (fstat(sfd, &st) < 0)
                 return negerrno();
-        if (mkdirat(dst_parentfd, dst_name, 0700) < 0)
+        if (mkdirat(j->dst_parentfd, j->dst_name, 0700) < 0)
                 return negerrno();
         _cleanup_close_ int dfd =
-                openat(dst_parentfd, dst_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                openat(j->dst_parentfd, j->dst_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (dfd < 0)
                 return negerrno();
 
-        struct copy_shared sh = {.link_lock = PTHREAD_MUTEX_INITIALIZER,
-                                 .label_lock = PTHREAD_MUTEX_INITIALIZER};
+        struct copy_shared sh = {.link_lock = PTHREAD_MUTEX_INITIALIZER, .label_lock = label_lock};
         struct copy_ctx *c = calloc(1, sizeof(*c));
         if (!c)
                 return -ENOMEM;
         c->sh = &sh;
         c->dst_topfd = dfd;
         c->labeler = labeler;
-        c->final = final_path;
-        c->final_len = final_path ? (int)strlen(final_path) : 0;
-        while (c->final_len > 1 && final_path[c->final_len - 1] == '/')
+        c->final = j->final_path;
+        c->final_len = j->final_path ? (int)strlen(j->final_path) : 0;
+        while (c->final_len > 1 && j->final_path[c->final_len - 1] == '/')
                 c->final_len--;
-        c->st = stats ? stats : &dummy;
+        c->st = &j->st;
         c->euid = geteuid();
         c->egid = getegid();
-        *c->st = (struct copy_stats){0};
 
-        /* Files are created with their final permission bits. */
-        mode_t saved_umask = umask(0);
         r = copy_dir_contents(c, sfd, dfd);
-        umask(saved_umask);
         if (r == 0) {
                 xtarget_fd(&src, sfd);
                 c->at_top = true;
-                r = apply_meta(c, &src, dst_parentfd, dst_name, dfd, &st, false);
+                r = apply_meta(c, &src, j->dst_parentfd, j->dst_name, dfd, &st, false);
         }
         if (r == 0)
                 c->st->dirs++;
         ctx_done(c);
         shared_done(&sh);
         free(c);
+        return r;
+}
+
+struct job_run {
+        struct copy_job *j;
+        struct labeler *labeler;
+        pthread_mutex_t *label_lock;
+};
+
+static void *run_job(void *arg) {
+        struct job_run *jr = arg;
+        jr->j->r = copy_job_tree(jr->j, jr->labeler, jr->label_lock);
+        return NULL;
+}
+
+int copy_trees(struct copy_job *jobs, size_t n, struct labeler *labeler) {
+        pthread_mutex_t label_lock = PTHREAD_MUTEX_INITIALIZER;
+        struct job_run runs[COPY_TREES_MAX];
+        pthread_t threads[COPY_TREES_MAX];
+        bool threaded[COPY_TREES_MAX] = {false};
+
+        if (n == 0 || n > COPY_TREES_MAX)
+                return -EINVAL;
+        /* Process-wide: cleared once for every walker, restored after all. */
+        mode_t saved_umask = umask(0);
+        for (size_t i = 0; i < n; i++)
+                runs[i] = (struct job_run){&jobs[i], labeler, &label_lock};
+        for (size_t i = 1; i < n; i++)
+                threaded[i] = pthread_create(&threads[i], NULL, run_job, &runs[i]) == 0;
+        run_job(&runs[0]);
+        for (size_t i = 1; i < n; i++) {
+                if (threaded[i])
+                        pthread_join(threads[i], NULL);
+                else
+                        run_job(&runs[i]); /* no thread to be had: in turn */
+        }
+        umask(saved_umask);
+        pthread_mutex_destroy(&label_lock);
+        for (size_t i = 0; i < n; i++)
+                if (jobs[i].r < 0)
+                        return jobs[i].r;
+        return 0;
+}
+
+int copy_tree(int src_dirfd, int dst_parentfd, const char *dst_name, struct labeler *labeler,
+              const char *final_path, struct copy_stats *stats) {
+        struct copy_job j = {.src_dirfd = src_dirfd, .dst_parentfd = dst_parentfd, .dst_name = dst_name,
+                             .final_path = final_path};
+        int r = copy_trees(&j, 1, labeler);
+
+        if (stats)
+                *stats = j.st;
         return r;
 }

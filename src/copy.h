@@ -4,6 +4,7 @@
  * symlinks, and every xattr (security.selinux and user.* included). */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct copy_stats {
@@ -21,3 +22,17 @@ struct labeler;
  * -errno. */
 int copy_tree(int src_dirfd, int dst_parentfd, const char *dst_name, struct labeler *labeler,
               const char *final_path, struct copy_stats *st);
+
+/* One tree of copy_trees(): its result in r, its counts in st. */
+struct copy_job {
+        int src_dirfd, dst_parentfd;
+        const char *dst_name, *final_path;
+        struct copy_stats st;
+        int r;
+};
+#define COPY_TREES_MAX 8
+
+/* copy_tree() for up to COPY_TREES_MAX trees at once, one thread each (the
+ * caller's thread takes the first), sharing the labeler under one lock.
+ * Every job runs to its end; returns the first failure, or 0. */
+int copy_trees(struct copy_job *jobs, size_t n, struct labeler *labeler);

@@ -215,23 +215,29 @@ static int match(struct label_cache *c, struct spec *s, const char *subject, siz
         return r == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
-/* The specs that can match some path beneath `dir` ("DIR/..."). Those are
- * among the parent directory's (a path beneath DIR/ is beneath its parent
- * too), so only the parent's are tried: a store's hundreds of module
- * directories each try the store's few specs, not all of them. */
-static struct dir_specs *specs_below(struct label_cache *c, const char *dir, size_t dlen) {
-        struct dir_specs *d = NULL;
-
-        c->clock++;
+static struct dir_specs *cached_dir(struct label_cache *c, const char *dir, size_t dlen) {
         for (size_t i = 0; i < DIRS_KEPT; i++)
                 if (c->dirs[i].dir && strlen(c->dirs[i].dir) == dlen && memcmp(c->dirs[i].dir, dir, dlen) == 0) {
-                        c->dirs[i].used = c->clock;
+                        c->dirs[i].used = ++c->clock;
                         return &c->dirs[i];
                 }
+        return NULL;
+}
+
+/* The specs that can match some path beneath `dir` ("DIR/..."). Those are
+ * among the parent directory's (a path beneath DIR/ is beneath its parent
+ * too): when a depth-first copy has the parent's at hand, only those are
+ * tried, so a store's hundreds of module directories each try the store's
+ * few specs, not all of them. (Not worked out for a parent not at hand:
+ * near the top that means compiling every spec under /etc or /var.) */
+static struct dir_specs *specs_below(struct label_cache *c, const char *dir, size_t dlen) {
+        struct dir_specs *d = cached_dir(c, dir, dlen);
+
+        if (d)
+                return d;
         const char *up = memrchr(dir, '/', dlen);
-        const struct dir_specs *parent = NULL;
-        if (up && up > dir && !(parent = specs_below(c, dir, (size_t)(up - dir))))
-                return NULL;
+        const struct dir_specs *parent = up && up > dir ? cached_dir(c, dir, (size_t)(up - dir)) : NULL;
+        c->clock++;
         /* The parent was used last: it is not the slot taken here. */
         d = &c->dirs[0];
         for (size_t i = 1; i < DIRS_KEPT; i++)

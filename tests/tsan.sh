@@ -1,8 +1,9 @@
 #!/bin/bash
-# ThreadSanitizer over the code that runs two threads (the copy of a wide
-# directory, copy.c): the copy unit test, and apply on the demo root, whose
-# store's modules/100 is copied by two walkers sharing the hard-link table
-# and the labeler. Any report fails (halt_on_error).
+# ThreadSanitizer over the code that runs threads (copy.c): the copy unit
+# test, and apply on the demo root, which copies /etc/selinux/mcs and the
+# store at once (copy_trees, one labeler under one lock) while the store's
+# modules/100 is copied by two walkers sharing the hard-link table. Any
+# report fails (halt_on_error).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build-tsan}

@@ -91,9 +91,11 @@ for block in '{"selinux": {"mode": "enforcing"}}' '{"selinux": {"mode": "enforci
                 --source-root "$TMP/nosources" --no-load 2>&1 >/dev/null |
                 awk '$1 == "fault-point" { if ($3 ~ /^rename/) printf "R"; else if ($3 ~ /sync/) printf "F" }')
         [ -n "$seq" ] && [ "$K" -gt 2 ] || fail "no trace or too few steps ($K): '$seq'"
+        [[ $seq == F* ]] || fail "a rename before the first flush (of what it publishes): $seq"
         [[ $seq != *RR* ]] || fail "two renames with no flush between them: $seq"
         [[ $seq == *RF ]] || fail "the last rename is not flushed: $seq"
         flushes=${seq//R/}
         [ "${#flushes}" -le $((K + 1)) ] || fail "${#flushes} flushes for $K steps: $seq"
+        note "trace: $seq"
         grep -qx 'SELINUX=enforcing' "$root/etc/selinux/config" || fail "traced apply did not finish"
 done
