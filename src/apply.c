@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +31,8 @@ struct apply_ctx {
         const struct plan *p;
         struct labeler *labeler;
         struct commits commits;
+        pthread_t freeing; /* of the labeler, once no step is left to need it */
+        bool freeing_started;
 };
 
 /* Publishes what a step staged beside `name` (flushed first, with every
@@ -175,6 +178,69 @@ static int open_labeler(struct apply_ctx *c, struct labeler **l, char **pdir) {
         if (pdir)
                 *pdir = TAKE_PTR(dir);
         return r;
+}
+
+struct labels_ahead {
+        pthread_t thread;
+        bool running; /* not joined yet */
+        int rootfd;
+        const struct plan *p;
+        struct labeler *labeler;
+        char *pdir;
+        int r;
+};
+
+static void *open_ahead(void *arg) {
+        struct labels_ahead *a = arg;
+        struct apply_ctx c = {.rootfd = a->rootfd, .p = a->p};
+
+        a->r = open_labeler(&c, &a->labeler, &a->pdir);
+        return NULL;
+}
+
+int labels_ahead_start(int rootfd, const struct plan *p, struct labels_ahead **out) {
+        struct labels_ahead *a = calloc(1, sizeof(*a));
+
+        *out = NULL;
+        if (!a)
+                return -ENOMEM;
+        *a = (struct labels_ahead){.rootfd = rootfd, .p = p};
+        int r = pthread_create(&a->thread, NULL, open_ahead, a);
+        if (r != 0) {
+                free(a);
+                return -r;
+        }
+        a->running = true;
+        *out = a;
+        return 0;
+}
+
+void labels_ahead_free(struct labels_ahead *a) {
+        if (!a)
+                return;
+        if (a->running)
+                pthread_join(a->thread, NULL);
+        labeler_free(a->labeler);
+        free(a->pdir);
+        free(a);
+}
+
+static void *free_labeler(void *l) {
+        labeler_free(l);
+        return NULL;
+}
+
+/* Freeing the labeler's thousands of regexes takes milliseconds: once no
+ * step is left to need it, that runs on a thread of its own while the run
+ * waits on its last flushes. */
+static void release_labeler(struct apply_ctx *c) {
+        if (!c->labeler)
+                return;
+        if (pthread_create(&c->freeing, NULL, free_labeler, c->labeler) == 0)
+                c->freeing_started = true;
+        else
+                labeler_free(c->labeler);
+        c->labeler = NULL;
 }
 
 /* Labels what a rebuild wrote, from the file contexts it wrote: the store
@@ -414,7 +480,7 @@ static int stage_prepare(struct apply_ctx *c, struct staged_step *g, struct copy
  * atomicity of one step at a time, with one flush of content instead of
  * one per step. A failure before the first rename changes nothing.
  * *failed: the index of the step that failed. */
-static int do_group(struct apply_ctx *c, const struct step *steps, size_t n, size_t *failed) {
+static int do_group(struct apply_ctx *c, const struct step *steps, size_t n, bool last, size_t *failed) {
         struct staged_step g[COMMITS_STAGED_MAX];
         struct copy_job jobs[COMMITS_STAGED_MAX];
         size_t job_step[COMMITS_STAGED_MAX], n_jobs = 0;
@@ -443,6 +509,8 @@ static int do_group(struct apply_ctx *c, const struct step *steps, size_t n, siz
                 staged_steps_done(g, n, true);
                 return r;
         }
+        if (last)
+                release_labeler(c);
         for (k = 0; k < n; k++)
                 fds[k] = g[k].dfd;
         if ((r = commits_barrier_staged(&c->commits, fds, n)) < 0) {
@@ -480,14 +548,22 @@ static bool needs_labels(const struct plan *p) {
         return p->mode != SE_MODE_DISABLED;
 }
 
-int apply_plan(int rootfd, const char *root_display, const struct plan *p, size_t max_steps) {
+int apply_plan(int rootfd, const char *root_display, const struct plan *p, size_t max_steps,
+               struct labels_ahead *ahead) {
         struct apply_ctx c = {.rootfd = rootfd, .root_display = root_display, .p = p};
         _cleanup_free_ char *pdir = NULL;
         int r = 0;
 
         if (p->n == 0)
                 return 0;
-        r = open_labeler(&c, &c.labeler, &pdir);
+        if (ahead && ahead->running) {
+                pthread_join(ahead->thread, NULL);
+                ahead->running = false;
+                r = ahead->r;
+                c.labeler = TAKE_PTR(ahead->labeler);
+                pdir = TAKE_PTR(ahead->pdir);
+        } else
+                r = open_labeler(&c, &c.labeler, &pdir);
         if (r == -ENOMEM && !pdir)
                 return r;
         if (r < 0) {
@@ -503,7 +579,7 @@ int apply_plan(int rootfd, const char *root_display, const struct plan *p, size_
                         size_t failed = 0;
                         for (size_t k = 0; k < n; k++)
                                 log_info("%s", s[k].why);
-                        r = do_group(&c, s, n, &failed);
+                        r = do_group(&c, s, n, i + n == p->n, &failed);
                         if (r < 0) {
                                 log_errno(r, "Failed to %s (at %s%s)", s[failed].why, root_display, s[failed].path);
                                 break;
@@ -525,6 +601,8 @@ int apply_plan(int rootfd, const char *root_display, const struct plan *p, size_
         if (k < 0 && r >= 0)
                 r = log_errno(k, "Failed to flush %s", root_display);
         commits_done(&c.commits);
+        if (c.freeing_started)
+                pthread_join(c.freeing, NULL);
         labeler_free(c.labeler);
         return r;
 }

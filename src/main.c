@@ -154,6 +154,7 @@ static int run(bool do_apply, int argc, char **argv) {
         struct se_config cfg;
         struct diags d = {0};
         struct plan p = {0};
+        struct labels_ahead *ahead = NULL;
         int r, ret = EXIT_OK;
 
         kcmdline_init(&k);
@@ -189,6 +190,15 @@ static int run(bool do_apply, int argc, char **argv) {
                 struct plan_input in = {.rootfd = rootfd, .root_display = display, .cfg = &cfg, .kcmd = &k};
                 r = plan_build(&in, &p, &d);
         }
+        if (r >= 0 && do_apply && p.n > 0) {
+                /* Planning parsed whole policies with libsepol; hand that
+                 * memory back before the file contexts are mapped, so the
+                 * two peaks do not add up in the initramfs's RAM. Then open
+                 * those while the preflight reads the disks; failing to
+                 * start that only means apply_plan() opens them itself. */
+                malloc_trim(0);
+                (void)labels_ahead_start(rootfd, &p, &ahead);
+        }
         if (r >= 0) {
                 struct preflight_input pi = {
                         .rootfd = rootfd,
@@ -213,13 +223,9 @@ static int run(bool do_apply, int argc, char **argv) {
                 plan_print(&p, stdout);
                 goto out;
         }
-        /* Planning parsed whole policies with libsepol; hand that memory back
-         * before apply maps the file contexts, so the two peaks do not add up
-         * in the initramfs's RAM. */
-        malloc_trim(0);
         if (p.n == 0)
                 log_info(p.block_found ? "nothing to change on %s" : "no selinux block: %s left as it is", o.root);
-        r = apply_plan(rootfd, display, &p, max_steps_from_env());
+        r = apply_plan(rootfd, display, &p, max_steps_from_env(), ahead);
         if (r < 0) {
                 ret = EXIT_APPLY;
                 goto out;
@@ -230,6 +236,7 @@ static int run(bool do_apply, int argc, char **argv) {
         else if (load_policy_for_boot(rootfd, o.root, &p) < 0)
                 ret = EXIT_LOAD;
 out:
+        labels_ahead_free(ahead);
         plan_free(&p);
         diags_free(&d);
         se_config_free(&cfg);
@@ -307,6 +314,9 @@ static int run_denials(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
+        /* The copy and labeler threads allocate little; an arena each would
+         * only add to the peak RSS, which the initramfs pays in RAM. */
+        mallopt(M_ARENA_MAX, 1);
         if (argc < 2) {
                 usage(stderr);
                 return EXIT_USAGE;
