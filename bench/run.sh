@@ -29,7 +29,8 @@
 # Prints the machine, one table of medians (min-max) with replica/ours ratios,
 # and the time of each step of A and B (from the arrival of apply's
 # per-step log lines). --markdown FILE writes the same as markdown.
-# The roots live on a fresh journaled ext4 image (4 GiB, sparse) loop-mounted
+# The roots live on a fresh journaled ext4 image (sparse, 1 GiB per repetition
+# and 3 more, at least 4) loop-mounted
 # under --dir (default $BENCH_DIR or /var/tmp): the filesystem Flatcar's root
 # has, the same on every host, and removed in a second at the end. --host-fs
 # puts them directly under --dir instead (measures that filesystem; removing
@@ -90,7 +91,10 @@ cleanup() {
 }
 trap cleanup EXIT
 if [ "$loop" = 1 ]; then
-        truncate -s 4G "$W/ext4.img"
+        # Every round keeps about 0.8 GB of roots until the end (a sparse
+        # image: only what is written takes space on the host).
+        gib=$((reps + 3)); [ "$gib" -lt 4 ] && gib=4
+        truncate -s "${gib}G" "$W/ext4.img"
         mkfs.ext4 -q -F "$W/ext4.img"
         mkdir "$W/mnt"
         mount -o loop "$W/ext4.img" "$W/mnt"
