@@ -490,11 +490,12 @@ static int do_group(struct apply_ctx *c, const struct step *steps, size_t n, boo
 
         for (k = 0; k < n; k++)
                 g[k] = (struct staged_step){.s = &steps[k], .dfd = -1, .srcfd = -1};
-        for (k = 0; k < n && r >= 0; k++) {
-                r = stage_prepare(c, &g[k], &jobs[n_jobs]);
-                if (r >= 0 && steps[k].kind == STEP_COPY_DIR)
+        /* The copies are set going first: a written file's label lookup,
+         * the first of the run, tries hundreds of regexes cold (each one's
+         * first match allocates), and the copies need not wait for it. */
+        for (k = 0; k < n && r >= 0; k++)
+                if (steps[k].kind == STEP_COPY_DIR && (r = stage_prepare(c, &g[k], &jobs[n_jobs])) >= 0)
                         job_step[n_jobs++] = k;
-        }
         if (r < 0) {
                 *failed = k - 1;
                 staged_steps_done(g, n, true);
@@ -506,6 +507,14 @@ static int do_group(struct apply_ctx *c, const struct step *steps, size_t n, boo
                                 *failed = job_step[j];
                                 break;
                         }
+                staged_steps_done(g, n, true);
+                return r;
+        }
+        for (k = 0; k < n && r >= 0; k++)
+                if (steps[k].kind != STEP_COPY_DIR)
+                        r = stage_prepare(c, &g[k], NULL);
+        if (r < 0) {
+                *failed = k - 1;
                 staged_steps_done(g, n, true);
                 return r;
         }
