@@ -67,9 +67,10 @@ check-asan:
 		SANFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 		check-unit check-integration
 
-# The copy's two threads under ThreadSanitizer (tests/tsan.sh).
+# The copy's threads under ThreadSanitizer (tests/tsan.sh).
 check-tsan:
-	$(MAKE) BUILD=build-tsan CC=clang SANFLAGS="-fsanitize=thread" build-tsan/ignition-selinux build-tsan/tests/test-copy
+	$(MAKE) BUILD=build-tsan CC=clang SANFLAGS="-fsanitize=thread" build-tsan/ignition-selinux \
+		build-tsan/tests/test-copy build-tsan/tests/test-label
 	BUILD=build-tsan tests/tsan.sh
 
 # The unit tests and the program's main paths under valgrind memcheck.

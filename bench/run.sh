@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# bench/run.sh [--reps N] [--markdown FILE] [--dir DIR] [--host-fs] [--keep]
+# bench/run.sh [--reps N] [--markdown FILE] [--dir DIR] [--host-fs | --cached-loop] [--keep]
 #
 # Wall time and peak memory of `ignition-selinux apply` against a shell
 # replica of Flatcar's manual steps, on the demo target root
@@ -29,11 +29,16 @@
 # Prints the machine, one table of medians (min-max) with replica/ours ratios,
 # and the time of each step of A and B (from the arrival of apply's
 # per-step log lines). --markdown FILE writes the same as markdown.
-# The roots live on a fresh journaled ext4 image (sparse, 1 GiB per repetition
-# and 3 more, at least 4) loop-mounted
-# under --dir (default $BENCH_DIR or /var/tmp): the filesystem Flatcar's root
-# has, the same on every host, and removed in a second at the end. --host-fs
-# puts them directly under --dir instead (measures that filesystem; removing
+# The roots live on a fresh journaled ext4 image (1 GiB per repetition and 3
+# more, at least 4) under --dir (default $BENCH_DIR or /var/tmp): the
+# filesystem Flatcar's root has, the same on every host, and removed in a
+# second at the end. The image behaves as a disk does: its blocks are
+# allocated up front and the loop device does direct I/O, so what is flushed
+# is written once, not first copied into a second page cache (the image
+# file's) that no disk has. --cached-loop uses a sparse image on a caching
+# loop device instead (the default before December 2026: every flushed byte
+# costs a second copy in RAM, which only the flushing cases pay). --host-fs
+# puts the roots directly under --dir (measures that filesystem; removing
 # ~100,000 files at the end can take minutes on a slow or discard-mounted one).
 # Roots are removed only at the end, not between runs.
 # Needs root (mkroot.sh does: ownership and security.* xattrs).
@@ -58,6 +63,7 @@ while [ $# -gt 0 ]; do
         --dir) base=${2:?}; shift 2 ;;
         --keep) keep=1; shift ;;
         --host-fs) loop=0; shift ;;
+        --cached-loop) loop=2; shift ;;
         -h | --help) usage ;;
         *) usage ;;
         esac
@@ -82,22 +88,32 @@ replica=$top/bench/replica.sh
 
 W=$(mktemp -d "$base/ignition-selinux-bench.XXXXXX")
 R=$W
+loopdev=
 cleanup() {
-        if [ "$loop" = 1 ] && mountpoint -q "$W/mnt"; then
+        if [ "$loop" != 0 ] && mountpoint -q "$W/mnt"; then
                 [ "$keep" = 1 ] && echo "kept $W/mnt mounted" >&2 && return
                 umount "$W/mnt"
         fi
+        [ -z "$loopdev" ] || losetup -d "$loopdev"
         [ "$keep" = 1 ] && echo "kept $W" >&2 || rm -rf "$W"
 }
 trap cleanup EXIT
-if [ "$loop" = 1 ]; then
-        # Every round keeps about 0.8 GB of roots until the end (a sparse
-        # image: only what is written takes space on the host).
+if [ "$loop" != 0 ]; then
+        # Every round keeps about 0.8 GB of roots until the end.
         gib=$((reps + 3)); [ "$gib" -lt 4 ] && gib=4
-        truncate -s "${gib}G" "$W/ext4.img"
-        mkfs.ext4 -q -F "$W/ext4.img"
         mkdir "$W/mnt"
-        mount -o loop "$W/ext4.img" "$W/mnt"
+        if [ "$loop" = 1 ]; then
+                # Allocated up front, and kept so (mkfs would punch the
+                # blocks out again); written with direct I/O.
+                fallocate -l "${gib}G" "$W/ext4.img"
+                mkfs.ext4 -q -F -E nodiscard "$W/ext4.img"
+                loopdev=$(losetup --direct-io=on -f --show "$W/ext4.img")
+                mount "$loopdev" "$W/mnt"
+        else
+                truncate -s "${gib}G" "$W/ext4.img"
+                mkfs.ext4 -q -F "$W/ext4.img"
+                mount -o loop "$W/ext4.img" "$W/mnt"
+        fi
         R=$W/mnt
 fi
 mkdir -p "$W/res" "$W/log"
@@ -330,7 +346,8 @@ machine() {
         echo "CPU: $(nproc) x $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')"
         echo "memory: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
         echo "kernel: $(uname -r)"
-        [ "$loop" = 1 ] && fs="$fs, a fresh journaled image file on $(findmnt -no FSTYPE,SOURCE -T "$W" | tr -s ' ' ' ') (--host-fs to use that directly)"
+        [ "$loop" = 1 ] && fs="$fs, a fresh journaled image file on $(findmnt -no FSTYPE,SOURCE -T "$W" | tr -s ' ' ' '), preallocated, loop direct I/O $(losetup -n -O DIO "$loopdev" | tr -d ' ' | sed 's/^1$/on/;s/^0$/OFF (refused)/') (--host-fs to use that directly, --cached-loop for a sparse image on a caching loop)"
+        [ "$loop" = 2 ] && fs="$fs, a fresh journaled sparse image file on $(findmnt -no FSTYPE,SOURCE -T "$W" | tr -s ' ' ' ') behind a caching loop device (--cached-loop)"
         echo "filesystem of the roots: $fs"
         echo "packages: $(dpkg-query -W -f '${Package} ${Version}, ' libselinux1 libsepol2 libsemanage2 policycoreutils selinux-policy-default 2>/dev/null | sed 's/, $//')"
         echo "root: $(du -sh --apparent-size "$(root_of A 0)/usr/lib/selinux" | cut -f1) under usr/lib/selinux, $(find "$(root_of A 0)/var/lib/selinux/" | wc -l) entries in the store, $(find "$(root_of A 0)/var/lib/selinux/mcs/active/modules" -name cil | wc -l) modules"

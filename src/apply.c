@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,10 @@ struct apply_ctx {
         int rootfd;
         const char *root_display;
         const struct plan *p;
+        /* Being opened on a thread while the run goes on, until settled. */
+        struct labels_ahead *ahead;
+        bool labeler_settled;
+        int labeler_r;
         struct labeler *labeler;
         struct commits commits;
         pthread_t freeing; /* of the labeler, once no step is left to need it */
@@ -183,6 +188,7 @@ static int open_labeler(struct apply_ctx *c, struct labeler **l, char **pdir) {
 struct labels_ahead {
         pthread_t thread;
         bool running; /* not joined yet */
+        atomic_bool done; /* the thread is about to end: joining is quick */
         int rootfd;
         const struct plan *p;
         struct labeler *labeler;
@@ -195,6 +201,7 @@ static void *open_ahead(void *arg) {
         struct apply_ctx c = {.rootfd = a->rootfd, .p = a->p};
 
         a->r = open_labeler(&c, &a->labeler, &a->pdir);
+        atomic_store_explicit(&a->done, true, memory_order_release);
         return NULL;
 }
 
@@ -223,6 +230,51 @@ void labels_ahead_free(struct labels_ahead *a) {
         labeler_free(a->labeler);
         free(a->pdir);
         free(a);
+}
+
+static bool needs_labels(const struct plan *p) {
+        return p->mode != SE_MODE_DISABLED;
+}
+
+/* The labeler, once: taken from the thread that has been opening it, or
+ * opened here. Failing to open it fails the run where labels are needed,
+ * and is said once. */
+static int settle_labeler(struct apply_ctx *c) {
+        _cleanup_free_ char *pdir = NULL;
+        struct labels_ahead *a = c->ahead;
+        int r;
+
+        if (c->labeler_settled)
+                return c->labeler_r;
+        if (a && a->running) {
+                pthread_join(a->thread, NULL);
+                a->running = false;
+                r = a->r;
+                c->labeler = TAKE_PTR(a->labeler);
+                pdir = TAKE_PTR(a->pdir);
+        } else
+                r = open_labeler(c, &c->labeler, &pdir);
+        c->labeler_settled = true;
+        if (r < 0 && (needs_labels(c->p) || (r == -ENOMEM && !pdir))) {
+                if (pdir)
+                        log_errno(r, "Failed to read the file contexts of %s%s", c->root_display, pdir);
+                return c->labeler_r = r;
+        }
+        if (r < 0)
+                log_warning("no file contexts under %s%s: files written unlabelled", c->root_display, pdir);
+        return c->labeler_r = 0;
+}
+
+/* The label_source of copies that start while the labeler is opened. */
+static int labeler_get(void *arg, bool wait, struct labeler **l) {
+        struct apply_ctx *c = arg;
+
+        if (!wait && !c->labeler_settled && c->ahead && c->ahead->running &&
+            !atomic_load_explicit(&c->ahead->done, memory_order_acquire))
+                return -EAGAIN;
+        int r = settle_labeler(c);
+        *l = c->labeler;
+        return r;
 }
 
 static void *free_labeler(void *l) {
@@ -501,12 +553,21 @@ static int do_group(struct apply_ctx *c, const struct step *steps, size_t n, boo
                 staged_steps_done(g, n, true);
                 return r;
         }
-        if (n_jobs > 0 && (r = copy_trees(jobs, n_jobs, c->labeler)) < 0) {
+        /* The copies start even while the labeler is still being opened
+         * (labels follow as soon as it is there). */
+        const struct label_source later = {labeler_get, c};
+        if (n_jobs > 0 && (r = c->labeler_settled ? copy_trees(jobs, n_jobs, c->labeler)
+                                                   : copy_trees_labelled_later(jobs, n_jobs, &later)) < 0) {
                 for (size_t j = 0; j < n_jobs; j++)
                         if (jobs[j].r < 0) {
                                 *failed = job_step[j];
                                 break;
                         }
+                staged_steps_done(g, n, true);
+                return r;
+        }
+        if ((r = settle_labeler(c)) < 0) {
+                *failed = 0;
                 staged_steps_done(g, n, true);
                 return r;
         }
@@ -539,9 +600,9 @@ static int do_group(struct apply_ctx *c, const struct step *steps, size_t n, boo
                         continue;
                 }
                 log_debug("copied %s: %" PRIu64 " files, %" PRIu64 " directories, %" PRIu64 " symlinks, %" PRIu64
-                          " bytes",
+                          " bytes; %" PRIu64 " labelled once the file contexts were open",
                           steps[k].path, g[k].job->st.files, g[k].job->st.dirs, g[k].job->st.symlinks,
-                          g[k].job->st.bytes);
+                          g[k].job->st.bytes, g[k].job->st.late_labels);
                 /* The old symlink now sits at the staged name. */
                 if ((r = rm_rf_at(g[k].dfd, g[k].staged)) < 0)
                         break;
@@ -553,33 +614,13 @@ static int do_group(struct apply_ctx *c, const struct step *steps, size_t n, boo
         return r;
 }
 
-static bool needs_labels(const struct plan *p) {
-        return p->mode != SE_MODE_DISABLED;
-}
-
 int apply_plan(int rootfd, const char *root_display, const struct plan *p, size_t max_steps,
                struct labels_ahead *ahead) {
-        struct apply_ctx c = {.rootfd = rootfd, .root_display = root_display, .p = p};
-        _cleanup_free_ char *pdir = NULL;
+        struct apply_ctx c = {.rootfd = rootfd, .root_display = root_display, .p = p, .ahead = ahead};
         int r = 0;
 
         if (p->n == 0)
                 return 0;
-        if (ahead && ahead->running) {
-                pthread_join(ahead->thread, NULL);
-                ahead->running = false;
-                r = ahead->r;
-                c.labeler = TAKE_PTR(ahead->labeler);
-                pdir = TAKE_PTR(ahead->pdir);
-        } else
-                r = open_labeler(&c, &c.labeler, &pdir);
-        if (r == -ENOMEM && !pdir)
-                return r;
-        if (r < 0) {
-                if (needs_labels(p))
-                        return log_errno(r, "Failed to read the file contexts of %s%s", root_display, pdir);
-                log_warning("no file contexts under %s%s: files written unlabelled", root_display, pdir);
-        }
         size_t end = p->n < max_steps ? p->n : max_steps;
         for (size_t i = 0; i < end; i++) {
                 const struct step *s = &p->steps[i];
@@ -596,6 +637,8 @@ int apply_plan(int rootfd, const char *root_display, const struct plan *p, size_
                         i += n - 1;
                         continue;
                 }
+                if ((r = settle_labeler(&c)) < 0)
+                        break;
                 log_info("%s", s->why);
                 r = do_step(&c, s);
                 if (r < 0) {

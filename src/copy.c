@@ -26,6 +26,30 @@
 #define XATTR_SELINUX "security.selinux"
 #define COPY_CHUNK (128u * 1024)
 #define EARLY_WRITEBACK_MIN (256 * 1024)
+/* Entries a walker may hold open, labels to come, while the labeler is
+ * still being opened; three walkers stay well below 1024 descriptors. */
+#define PENDING_MAX 128
+
+/* The labeler of every walker of copy_trees(). It may still be being
+ * opened (on another thread) when the walkers start: they copy on, give
+ * each entry its source's label for now and keep it open, and set the
+ * right one once the labeler is there. */
+struct label_state {
+        pthread_mutex_t lock; /* around lookups, and the fetch of the labeler */
+        const struct label_source *src; /* NULL: `labeler` was at hand */
+        struct labeler *labeler;
+        atomic_bool known; /* labeler and err are final */
+        int err;
+};
+
+struct pending {
+        int fd;
+        mode_t mode;
+        char *rel; /* relative to the destination top, as the label wants it */
+        /* The source's label, kept where file_contexts has none. */
+        char *src_con;
+        size_t src_con_len;
+};
 
 struct hardlink {
         dev_t dev;
@@ -39,8 +63,8 @@ struct copy_shared {
         size_t n_links, allocated_links;
         /* The hard link table, from lookup to record. */
         pthread_mutex_t link_lock;
-        /* The labeler, shared by every tree copy_trees() copies at once. */
-        pthread_mutex_t *label_lock;
+        /* Shared by every tree copy_trees() copies at once. */
+        struct label_state *ls;
         bool split_used;
         atomic_bool stop; /* a walker failed: the other stops too */
 };
@@ -60,7 +84,6 @@ struct copy_ctx {
         struct copy_stats *st;
         /* With a labeler, entries get the label of where the copy will live
          * (final + "/" + rel) instead of the source's, in the same pass. */
-        struct labeler *labeler;
         const char *final;
         int final_len; /* without trailing slashes */
         /* Who creates the entries: below the top, in directories of our
@@ -70,6 +93,13 @@ struct copy_ctx {
         uid_t euid;
         gid_t egid;
         bool at_top;
+        /* Entries copied before the labeler was there, this walker's own. */
+        struct pending *pending;
+        size_t n_pending;
+        /* The source label of the entry whose label copy_xattrs() left to
+         * come, for defer_label(). */
+        char *held_con;
+        size_t held_con_len;
 };
 
 /* Where xattrs live: an fd where we have one, else a path through the
@@ -146,35 +176,133 @@ static ssize_t get_value(struct copy_ctx *c, const struct xtarget *t, const char
         }
 }
 
-/* The label for the entry being copied, at its final path; -ENOENT where
- * file_contexts has none (the source's label is kept then). */
-static int final_label(struct copy_ctx *c, mode_t mode, char **con) {
+/* 1 with *l once the labeler is known (NULL: there is none, entries keep
+ * their source's labels), 0 while it is still being opened (only without
+ * `wait`, which never blocks: a walker busy fetching it holds the lock),
+ * or the failure to open it. */
+static int labeler_now(struct label_state *ls, bool wait, struct labeler **l) {
+        if (!atomic_load_explicit(&ls->known, memory_order_acquire)) {
+                if (wait)
+                        pthread_mutex_lock(&ls->lock);
+                else if (pthread_mutex_trylock(&ls->lock) != 0)
+                        return 0;
+                if (!atomic_load_explicit(&ls->known, memory_order_relaxed)) {
+                        int r = ls->src->get(ls->src->arg, wait, &ls->labeler);
+                        if (r == -EAGAIN && !wait) {
+                                pthread_mutex_unlock(&ls->lock);
+                                return 0;
+                        }
+                        ls->err = r < 0 ? (r == -EAGAIN ? -EIO : r) : 0;
+                        if (r < 0)
+                                ls->labeler = NULL;
+                        atomic_store_explicit(&ls->known, true, memory_order_release);
+                }
+                pthread_mutex_unlock(&ls->lock);
+        }
+        if (ls->err < 0)
+                return ls->err;
+        *l = ls->labeler;
+        return 1;
+}
+
+static int lookup_at(struct copy_ctx *c, struct labeler *l, const char *rel, mode_t mode, char **con) {
         char path[PATH_MAX];
 
-        if (!c->labeler)
+        if (!l)
                 return -ENOENT;
-        if (snprintf(path, sizeof(path), "%.*s%s%s", c->final_len, c->final, c->rel.len ? "/" : "",
-                     c->rel.path) >= (int)sizeof(path))
+        if (snprintf(path, sizeof(path), "%.*s%s%s", c->final_len, c->final, rel[0] ? "/" : "", rel) >=
+            (int)sizeof(path))
                 return -ENAMETOOLONG;
-        pthread_mutex_lock(c->sh->label_lock);
-        int r = label_lookup(c->labeler, path, mode, con);
-        pthread_mutex_unlock(c->sh->label_lock);
+        pthread_mutex_lock(&c->sh->ls->lock);
+        int r = label_lookup(l, path, mode, con);
+        pthread_mutex_unlock(&c->sh->ls->lock);
         return r;
 }
 
+/* The label for the entry being copied, at its final path; -ENOENT where
+ * file_contexts has none (the source's label is kept then), -EAGAIN
+ * while the labeler is not there yet and `wait` is false. */
+static int final_label(struct copy_ctx *c, mode_t mode, bool wait, char **con) {
+        struct labeler *l;
+        int r = labeler_now(c->sh->ls, wait, &l);
+
+        if (r <= 0)
+                return r < 0 ? r : -EAGAIN;
+        return lookup_at(c, l, c->rel.path, mode, con);
+}
+
+/* The labels of the entries copied before the labeler was there; with
+ * `wait`, waiting for it. Leaves them pending (0) if it is still not. */
+static int label_pending(struct copy_ctx *c, bool wait) {
+        struct labeler *l;
+        int r = labeler_now(c->sh->ls, wait, &l);
+
+        if (r <= 0)
+                return r;
+        while (c->n_pending > 0) {
+                struct pending *p = &c->pending[c->n_pending - 1];
+                _cleanup_free_ char *con = NULL;
+                r = lookup_at(c, l, p->rel, p->mode, &con);
+                if (r < 0 && r != -ENOENT)
+                        return r;
+                /* One label set per entry, as when the labeler is at hand;
+                 * the times, set before, stay as they are. */
+                if (con ? fsetxattr(p->fd, XATTR_SELINUX, con, strlen(con) + 1, 0) < 0
+                        : p->src_con && fsetxattr(p->fd, XATTR_SELINUX, p->src_con, p->src_con_len, 0) < 0)
+                        return negerrno();
+                close(p->fd);
+                free(p->rel);
+                free(p->src_con);
+                c->n_pending--;
+                c->st->late_labels++;
+        }
+        return 0;
+}
+
+/* Keeps the entry just copied (open at fd, which this takes) for its
+ * label; waits for the labeler instead when this walker holds enough. */
+static int defer_label(struct copy_ctx *c, int fd, mode_t mode) {
+        int r;
+
+        if (c->n_pending >= PENDING_MAX && (r = label_pending(c, true)) < 0) {
+                close(fd);
+                return r;
+        }
+        if (!c->pending && !(c->pending = calloc(PENDING_MAX, sizeof(*c->pending)))) {
+                close(fd);
+                return -ENOMEM;
+        }
+        char *rel = strdup(c->rel.path);
+        if (!rel) {
+                close(fd);
+                return -ENOMEM;
+        }
+        c->pending[c->n_pending++] = (struct pending){fd, mode, rel, TAKE_PTR(c->held_con), c->held_con_len};
+        return 0;
+}
+
+/* 1 where the label is to come later (the source's is kept aside in
+ * held_con for then); only an entry open at an fd, with room in the
+ * pending list, may wait. */
 static int copy_xattrs(struct copy_ctx *c, const struct xtarget *src, const struct xtarget *dst,
                        mode_t mode) {
         _cleanup_free_ char *con = NULL;
-        int r = final_label(c, mode, &con);
+        bool may_defer = dst->fd >= 0 && c->n_pending < PENDING_MAX;
+        int r = final_label(c, mode, !may_defer, &con);
+        int later = r == -EAGAIN;
 
-        if (r < 0 && r != -ENOENT)
+        if (r < 0 && r != -ENOENT && !later)
                 return r;
+        if (later) {
+                free(c->held_con);
+                c->held_con = NULL;
+        }
         if (con && (r = x_set(dst, XATTR_SELINUX, con, strlen(con) + 1)) < 0)
                 return r;
 
         ssize_t len = list_names(c, src);
         if (len == -ENOTSUP || len == -EOPNOTSUPP)
-                return 0; /* a source without xattr support has none to copy */
+                return later; /* a source without xattr support has none to copy */
         if (len < 0)
                 return (int)len;
 
@@ -186,16 +314,24 @@ static int copy_xattrs(struct copy_ctx *c, const struct xtarget *src, const stru
                         continue; /* removed since the listing */
                 if (vlen < 0)
                         return (int)vlen;
+                if (later && streq(n, XATTR_SELINUX)) {
+                        if (!(c->held_con = malloc((size_t)vlen + 1)))
+                                return -ENOMEM;
+                        memcpy(c->held_con, c->value, (size_t)vlen);
+                        c->held_con_len = (size_t)vlen;
+                        continue;
+                }
                 r = x_set(dst, n, c->value, (size_t)vlen);
                 if (r < 0)
                         return r;
         }
-        return 0;
+        return later;
 }
 
 /* Owner, mode, xattrs and times, in an order where no step undoes another:
  * chown clears setuid/setgid and security.capability, so mode and xattrs
- * follow it; every change bumps nothing but ctime, so times go last. */
+ * follow it; every change bumps nothing but ctime, so times go last.
+ * 1 where the label is to come later (see defer_label). */
 static int apply_meta(struct copy_ctx *c, const struct xtarget *src, int dstdirfd,
                       const char *name, int dstfd, const struct stat *st, bool born_with_mode) {
         struct xtarget dst;
@@ -224,13 +360,13 @@ static int apply_meta(struct copy_ctx *c, const struct xtarget *src, int dstdirf
                 if (r < 0)
                         return negerrno();
         }
-        r = copy_xattrs(c, src, &dst, st->st_mode);
-        if (r < 0)
-                return r;
+        int later = copy_xattrs(c, src, &dst, st->st_mode);
+        if (later < 0)
+                return later;
 
         const struct timespec ts[2] = {st->st_atim, st->st_mtim};
         r = dstfd >= 0 ? futimens(dstfd, ts) : utimensat(dstdirfd, name, ts, AT_SYMLINK_NOFOLLOW);
-        return r < 0 ? negerrno() : 0;
+        return r < 0 ? negerrno() : later;
 }
 
 static int rw_loop(struct copy_ctx *c, int sfd, int dfd) {
@@ -354,6 +490,8 @@ static int copy_reg(struct copy_ctx *c, int sdir, int sfd_opened, int ddir, cons
                 (void)sync_file_range(dfd, 0, 0, SYNC_FILE_RANGE_WRITE);
         xtarget_fd(&src, sfd);
         r = apply_meta(c, &src, ddir, name, dfd, st, true);
+        if (r > 0)
+                r = defer_label(c, TAKE_FD(dfd), st->st_mode);
         if (r < 0)
                 return r;
         c->st->files++;
@@ -426,6 +564,8 @@ static int copy_subdir(struct copy_ctx *c, int sfd, int ddir, const char *name,
         /* After the children, whose creation moved the directory's mtime. */
         xtarget_fd(&src, sfd);
         r = apply_meta(c, &src, ddir, name, dfd, st, born);
+        if (r > 0)
+                r = defer_label(c, TAKE_FD(dfd), st->st_mode);
         if (r < 0)
                 return r;
         c->st->dirs++;
@@ -493,6 +633,9 @@ static int copy_entry(struct copy_ctx *c, int sdir, int ddir, const char *name,
         size_t saved;
         int r;
 
+        /* Labels held back for the labeler are set as soon as it is there. */
+        if (c->n_pending > 0 && (r = label_pending(c, false)) < 0)
+                return r;
         _cleanup_close_ int fd = open_listed(sdir, name, d_type, &st);
         if (fd == -EAGAIN) {
                 if (fstatat(sdir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -568,6 +711,7 @@ struct walk {
         const struct listing *l;
         size_t from, to;
         int sfd, dfd, r;
+        bool last; /* the walker ends with this range: its labels are due */
 };
 
 static void *walk_range(void *arg) {
@@ -585,6 +729,8 @@ static void *walk_range(void *arg) {
                         break;
                 }
         }
+        if (w->last && w->r == 0 && (w->r = label_pending(w->c, true)) < 0)
+                atomic_store(&w->c->sh->stop, true);
         return NULL;
 }
 
@@ -597,9 +743,13 @@ static int walk_split(struct copy_ctx *c, const struct listing *l, int sfd, int 
         struct copy_ctx wc = *c;
         wc.names = wc.value = wc.data = NULL;
         wc.names_size = wc.value_size = 0;
+        wc.pending = NULL;
+        wc.n_pending = 0;
+        wc.held_con = NULL;
         wc.st = &wst;
 
-        struct walk mine = {c, l, 0, l->n / 2, sfd, dfd, 0}, other = {&wc, l, l->n / 2, l->n, sfd, dfd, 0};
+        struct walk mine = {c, l, 0, l->n / 2, sfd, dfd, 0, false},
+                    other = {&wc, l, l->n / 2, l->n, sfd, dfd, 0, true};
         pthread_t t;
         bool threaded = pthread_create(&t, NULL, walk_range, &other) == 0;
         walk_range(&mine);
@@ -613,6 +763,7 @@ static int walk_split(struct copy_ctx *c, const struct listing *l, int sfd, int 
         c->st->symlinks += wst.symlinks;
         c->st->hardlinks += wst.hardlinks;
         c->st->bytes += wst.bytes;
+        c->st->late_labels += wst.late_labels;
         return mine.r ? mine.r : other.r;
 }
 
@@ -624,7 +775,7 @@ static int copy_dir_contents(struct copy_ctx *c, int sfd, int dfd) {
                 c->sh->split_used = true;
                 r = walk_split(c, &l, sfd, dfd);
         } else if (r == 0) {
-                struct walk w = {c, &l, 0, l.n, sfd, dfd, 0};
+                struct walk w = {c, &l, 0, l.n, sfd, dfd, 0, false};
                 walk_range(&w);
                 r = w.r;
         }
@@ -636,6 +787,14 @@ static void ctx_done(struct copy_ctx *c) {
         free(c->names);
         free(c->value);
         free(c->data);
+        /* Left by a failure: the staged copy is removed by the caller. */
+        for (size_t i = 0; i < c->n_pending; i++) {
+                close(c->pending[i].fd);
+                free(c->pending[i].rel);
+                free(c->pending[i].src_con);
+        }
+        free(c->pending);
+        free(c->held_con);
 }
 
 static void shared_done(struct copy_shared *sh) {
@@ -647,7 +806,7 @@ static void shared_done(struct copy_shared *sh) {
 
 /* One tree, with the umask already cleared (files are created with their
  * final permission bits). */
-static int copy_job_tree(struct copy_job *j, struct labeler *labeler, pthread_mutex_t *label_lock) {
+static int copy_job_tree(struct copy_job *j, struct label_state *ls) {
         struct xtarget src;
         struct stat st;
         int r;
@@ -666,13 +825,12 @@ static int copy_job_tree(struct copy_job *j, struct labeler *labeler, pthread_mu
         if (dfd < 0)
                 return negerrno();
 
-        struct copy_shared sh = {.link_lock = PTHREAD_MUTEX_INITIALIZER, .label_lock = label_lock};
+        struct copy_shared sh = {.link_lock = PTHREAD_MUTEX_INITIALIZER, .ls = ls};
         struct copy_ctx *c = calloc(1, sizeof(*c));
         if (!c)
                 return -ENOMEM;
         c->sh = &sh;
         c->dst_topfd = dfd;
-        c->labeler = labeler;
         c->final = j->final_path;
         c->final_len = j->final_path ? (int)strlen(j->final_path) : 0;
         while (c->final_len > 1 && j->final_path[c->final_len - 1] == '/')
@@ -686,7 +844,11 @@ static int copy_job_tree(struct copy_job *j, struct labeler *labeler, pthread_mu
                 xtarget_fd(&src, sfd);
                 c->at_top = true;
                 r = apply_meta(c, &src, j->dst_parentfd, j->dst_name, dfd, &st, false);
+                if (r > 0)
+                        r = defer_label(c, TAKE_FD(dfd), st.st_mode);
         }
+        if (r == 0)
+                r = label_pending(c, true);
         if (r == 0)
                 c->st->dirs++;
         ctx_done(c);
@@ -697,18 +859,16 @@ static int copy_job_tree(struct copy_job *j, struct labeler *labeler, pthread_mu
 
 struct job_run {
         struct copy_job *j;
-        struct labeler *labeler;
-        pthread_mutex_t *label_lock;
+        struct label_state *ls;
 };
 
 static void *run_job(void *arg) {
         struct job_run *jr = arg;
-        jr->j->r = copy_job_tree(jr->j, jr->labeler, jr->label_lock);
+        jr->j->r = copy_job_tree(jr->j, jr->ls);
         return NULL;
 }
 
-int copy_trees(struct copy_job *jobs, size_t n, struct labeler *labeler) {
-        pthread_mutex_t label_lock = PTHREAD_MUTEX_INITIALIZER;
+static int copy_trees_with(struct copy_job *jobs, size_t n, struct label_state *ls) {
         struct job_run runs[COPY_TREES_MAX];
         pthread_t threads[COPY_TREES_MAX];
         bool threaded[COPY_TREES_MAX] = {false};
@@ -718,7 +878,7 @@ int copy_trees(struct copy_job *jobs, size_t n, struct labeler *labeler) {
         /* Process-wide: cleared once for every walker, restored after all. */
         mode_t saved_umask = umask(0);
         for (size_t i = 0; i < n; i++)
-                runs[i] = (struct job_run){&jobs[i], labeler, &label_lock};
+                runs[i] = (struct job_run){&jobs[i], ls};
         for (size_t i = 1; i < n; i++)
                 threaded[i] = pthread_create(&threads[i], NULL, run_job, &runs[i]) == 0;
         run_job(&runs[0]);
@@ -729,11 +889,26 @@ int copy_trees(struct copy_job *jobs, size_t n, struct labeler *labeler) {
                         run_job(&runs[i]); /* no thread to be had: in turn */
         }
         umask(saved_umask);
-        pthread_mutex_destroy(&label_lock);
         for (size_t i = 0; i < n; i++)
                 if (jobs[i].r < 0)
                         return jobs[i].r;
         return 0;
+}
+
+int copy_trees(struct copy_job *jobs, size_t n, struct labeler *labeler) {
+        struct label_state ls = {.lock = PTHREAD_MUTEX_INITIALIZER, .labeler = labeler, .known = true};
+        int r = copy_trees_with(jobs, n, &ls);
+
+        pthread_mutex_destroy(&ls.lock);
+        return r;
+}
+
+int copy_trees_labelled_later(struct copy_job *jobs, size_t n, const struct label_source *src) {
+        struct label_state ls = {.lock = PTHREAD_MUTEX_INITIALIZER, .src = src};
+        int r = copy_trees_with(jobs, n, &ls);
+
+        pthread_mutex_destroy(&ls.lock);
+        return r;
 }
 
 int copy_tree(int src_dirfd, int dst_parentfd, const char *dst_name, struct labeler *labeler,

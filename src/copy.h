@@ -4,11 +4,13 @@
  * symlinks, and every xattr (security.selinux and user.* included). */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct copy_stats {
         uint64_t files, dirs, symlinks, hardlinks, bytes;
+        uint64_t late_labels; /* set once the labeler was there (copy_trees_labelled_later) */
 };
 
 struct labeler;
@@ -36,3 +38,17 @@ struct copy_job {
  * caller's thread takes the first), sharing the labeler under one lock.
  * Every job runs to its end; returns the first failure, or 0. */
 int copy_trees(struct copy_job *jobs, size_t n, struct labeler *labeler);
+
+/* A labeler still being opened elsewhere. get() gives it (NULL: there is
+ * none, copies keep their source's labels) and returns 0, or the failure
+ * to open it; without `wait` it returns -EAGAIN while it is not there
+ * yet. Called with the copy's own lock held, by one walker at a time. */
+struct label_source {
+        int (*get)(void *arg, bool wait, struct labeler **l);
+        void *arg;
+};
+
+/* copy_trees() that starts before the labeler is there: entries copied
+ * before it is are kept open (a bounded number per walker) with their
+ * source's label, and get theirs once it is; the result is the same. */
+int copy_trees_labelled_later(struct copy_job *jobs, size_t n, const struct label_source *src);

@@ -295,7 +295,7 @@ static void assert_same_tree(const char *s, const char *d) {
 
 static void test_copy_everything(void **state) {
         struct fx *f = *state;
-        struct copy_stats st = {99, 99, 99, 99, 99};
+        struct copy_stats st = {99, 99, 99, 99, 99, 99};
         struct stat a, b, c;
 
         build_source(f->src, f->base);
@@ -355,6 +355,7 @@ static void test_copy_everything(void **state) {
         assert_int_equal(st.dirs, 5 + 1 + 10);
         assert_int_equal(st.symlinks, 3);
         assert_int_equal(st.hardlinks, 2 + 10);
+        assert_int_equal(st.late_labels, 0);
         assert_int_equal(st.bytes, 6 + BIG_SIZE + 0 + 10 + 4 + 5 + 6 + 3 + 4 + 2 + 89 * 9 + 10 * 12);
 }
 

@@ -238,6 +238,110 @@ static void test_relabel_for_destination(void **state) {
         labeler_free(l);
 }
 
+/* A label_source whose labeler is "still being opened" for the first
+ * `not_yet` asks without waiting, or for every one (-1); with `fail`, it
+ * never arrives and waiting for it fails. */
+struct late {
+        struct labeler *l;
+        int not_yet, asked, waited;
+        int fail;
+};
+
+static int late_get(void *arg, bool wait, struct labeler **l) {
+        struct late *s = arg;
+        if (wait)
+                s->waited++;
+        else if (s->not_yet < 0 || s->asked++ < s->not_yet)
+                return -EAGAIN;
+        if (s->fail)
+                return s->fail;
+        *l = s->l;
+        return 0;
+}
+
+static size_t open_fds(void) {
+        size_t n = 0;
+        DIR *d = opendir("/proc/self/fd");
+        assert_non_null(d);
+        while (readdir(d))
+                n++;
+        closedir(d);
+        return n;
+}
+
+/* Copies /etc/selinux/default (with 300 more files, more than a walker
+ * holds back) with the labeler arriving late, and checks every entry got
+ * the label and the times it would have had with the labeler at hand. */
+static void copy_late(struct fx *f, struct late *s, int want, uint64_t *late) {
+        char usr[PATH_MAX], etc[PATH_MAX];
+        if (snprintf(usr, sizeof(usr), "%s/usr/lib/selinux/default", f->root) < 0 ||
+            snprintf(etc, sizeof(etc), "%s/etc/selinux/.default.new", f->root) < 0)
+                fail();
+        sh("mkdir %s/contexts/files/many && cd %s/contexts/files/many && for i in $(seq 300); do "
+           "echo $i > f$i; done && touch -d @1000000000 f1 .",
+           usr, usr);
+        _cleanup_close_ int usrparent = root_open_in(f->rootfd, "/usr/lib/selinux", O_PATH | O_DIRECTORY);
+        /* Every source entry labelled lib_t: a label left from the source shows. */
+        assert_int_equal(label_tree(s->l, usrparent, "default", "/usr/lib/selinux/default"), 0);
+
+        const char *base = NULL;
+        _cleanup_close_ int etcfd = root_open_parent_nofollow(f->rootfd, "/etc/selinux/.default.new", &base);
+        _cleanup_close_ int srcfd = root_open_in(f->rootfd, "/etc/selinux/default", O_PATH | O_DIRECTORY);
+        assert_true(etcfd >= 0 && srcfd >= 0);
+        size_t fds = open_fds();
+        struct copy_job job = {.src_dirfd = srcfd, .dst_parentfd = etcfd, .dst_name = base,
+                               .final_path = "/etc/selinux/default"};
+        const struct label_source src = {late_get, s};
+        assert_int_equal(copy_trees_labelled_later(&job, 1, &src), want);
+        /* Nothing held back is left open, whichever way it ended. */
+        assert_int_equal(open_fds(), fds);
+        if (want < 0)
+                return;
+        *late = job.st.late_labels;
+        for (size_t i = 0; i < ELEMENTSOF(etc_expect); i++)
+                assert_label(*etc_expect[i].rel ? at(etc, etc_expect[i].rel) : etc, etc_expect[i].ctx);
+        assert_label(at(etc, "contexts/files/many"), CTX("file_context_t"));
+        assert_label(at(etc, "contexts/files/many/f1"), CTX("file_context_t"));
+        assert_label(at(etc, "contexts/files/many/f300"), CTX("file_context_t"));
+        sh("! getfattr -R -h -n security.selinux --absolute-names %s 2>/dev/null | grep -q lib_t", etc);
+        /* A label set late leaves the times as copied. */
+        sh("test \"$(stat -c %%Y %s/contexts/files/many/f1 %s/contexts/files/many)\" = "
+           "\"$(stat -c %%Y %s/contexts/files/many/f1 %s/contexts/files/many)\"",
+           usr, usr, etc, etc);
+        sh("test \"$(stat -c %%Y %s/contexts/files/many/f1)\" = 1000000000", etc);
+}
+
+static void test_labels_arrive_during_copy(void **state) {
+        struct fx *f = *state;
+        /* Not there for the first 100 asks: those entries wait, the rest
+         * are labelled as they are made. */
+        struct late s = {.l = open_target_labeler(f->rootfd), .not_yet = 100};
+        uint64_t late = 0;
+        copy_late(f, &s, 0, &late);
+        assert_true(s.asked > 100);
+        assert_true(late > 0 && late < 300);
+        labeler_free(s.l);
+}
+
+static void test_labels_arrive_after_copy(void **state) {
+        struct fx *f = *state;
+        /* Not there until waited for: the walker holds back its limit of
+         * entries, waits, and at its end waits again for the rest. */
+        struct late s = {.l = open_target_labeler(f->rootfd), .not_yet = -1};
+        uint64_t late = 0;
+        copy_late(f, &s, 0, &late);
+        assert_int_equal(s.waited, 1); /* the first wait settles it for all */
+        assert_true(late >= 128); /* one walker's limit, at least */
+        labeler_free(s.l);
+}
+
+static void test_labels_never_arrive(void **state) {
+        struct fx *f = *state;
+        struct late s = {.l = open_target_labeler(f->rootfd), .not_yet = -1, .fail = -ENOENT};
+        copy_late(f, &s, -ENOENT, NULL);
+        labeler_free(s.l);
+}
+
 static void collect_ctimes(const char *dir, struct timespec *out, size_t *n, size_t max) {
         struct stat st;
         assert_int_equal(lstat(dir, &st), 0);
@@ -439,6 +543,9 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_lookup_host_policy),
                 cmocka_unit_test_setup_teardown(test_relabel_for_destination, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_labels_arrive_during_copy, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_labels_arrive_after_copy, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_labels_never_arrive, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_second_run_writes_nothing, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_uses_target_file_contexts, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_refuses_links_in_files_dir, setup, teardown),
