@@ -260,14 +260,9 @@ static int label_pending(struct copy_ctx *c, bool wait) {
 }
 
 /* Keeps the entry just copied (open at fd, which this takes) for its
- * label; waits for the labeler instead when this walker holds enough. */
+ * label. copy_xattrs() defers only while there is room (past PENDING_MAX
+ * it waits for the labeler instead). */
 static int defer_label(struct copy_ctx *c, int fd, mode_t mode) {
-        int r;
-
-        if (c->n_pending >= PENDING_MAX && (r = label_pending(c, true)) < 0) {
-                close(fd);
-                return r;
-        }
         if (!c->pending && !(c->pending = calloc(PENDING_MAX, sizeof(*c->pending)))) {
                 close(fd);
                 return -ENOMEM;
@@ -868,7 +863,10 @@ static void *run_job(void *arg) {
         return NULL;
 }
 
-static int copy_trees_with(struct copy_job *jobs, size_t n, struct label_state *ls) {
+/* With `src`, the labeler is still to come from it; else it is `labeler`. */
+static int copy_trees_with(struct copy_job *jobs, size_t n, struct labeler *labeler,
+                           const struct label_source *src) {
+        struct label_state ls = {.lock = PTHREAD_MUTEX_INITIALIZER, .src = src, .labeler = labeler, .known = !src};
         struct job_run runs[COPY_TREES_MAX];
         pthread_t threads[COPY_TREES_MAX];
         bool threaded[COPY_TREES_MAX] = {false};
@@ -878,7 +876,7 @@ static int copy_trees_with(struct copy_job *jobs, size_t n, struct label_state *
         /* Process-wide: cleared once for every walker, restored after all. */
         mode_t saved_umask = umask(0);
         for (size_t i = 0; i < n; i++)
-                runs[i] = (struct job_run){&jobs[i], ls};
+                runs[i] = (struct job_run){&jobs[i], &ls};
         for (size_t i = 1; i < n; i++)
                 threaded[i] = pthread_create(&threads[i], NULL, run_job, &runs[i]) == 0;
         run_job(&runs[0]);
@@ -889,6 +887,7 @@ static int copy_trees_with(struct copy_job *jobs, size_t n, struct label_state *
                         run_job(&runs[i]); /* no thread to be had: in turn */
         }
         umask(saved_umask);
+        pthread_mutex_destroy(&ls.lock);
         for (size_t i = 0; i < n; i++)
                 if (jobs[i].r < 0)
                         return jobs[i].r;
@@ -896,19 +895,11 @@ static int copy_trees_with(struct copy_job *jobs, size_t n, struct label_state *
 }
 
 int copy_trees(struct copy_job *jobs, size_t n, struct labeler *labeler) {
-        struct label_state ls = {.lock = PTHREAD_MUTEX_INITIALIZER, .labeler = labeler, .known = true};
-        int r = copy_trees_with(jobs, n, &ls);
-
-        pthread_mutex_destroy(&ls.lock);
-        return r;
+        return copy_trees_with(jobs, n, labeler, NULL);
 }
 
 int copy_trees_labelled_later(struct copy_job *jobs, size_t n, const struct label_source *src) {
-        struct label_state ls = {.lock = PTHREAD_MUTEX_INITIALIZER, .src = src};
-        int r = copy_trees_with(jobs, n, &ls);
-
-        pthread_mutex_destroy(&ls.lock);
-        return r;
+        return copy_trees_with(jobs, n, NULL, src);
 }
 
 int copy_tree(int src_dirfd, int dst_parentfd, const char *dst_name, struct labeler *labeler,
