@@ -178,8 +178,24 @@ static int open_labeler(struct apply_ctx *c, struct labeler **l, char **pdir) {
 
         if (asprintf(&dir, "/etc/selinux/%s", c->p->type) < 0)
                 return -ENOMEM;
+        /* Only what the plan writes is labelled (and, after a rebuild, the
+         * policy directory and the store): the labeler loads the specs that
+         * can match there, and asks the whole file_contexts for anything
+         * else. */
+        _cleanup_free_ const char **roots = calloc(2 * c->p->n + 2, sizeof(char *));
+        size_t n = 0;
+        if (!roots)
+                return -ENOMEM;
+        roots[n++] = dir;
+        roots[n++] = "/var/lib/selinux";
+        for (size_t i = 0; i < c->p->n; i++) {
+                const struct step *s = &c->p->steps[i];
+                roots[n++] = s->path;
+                if ((s->kind == STEP_RENAME || s->kind == STEP_LINK) && s->path2)
+                        roots[n++] = s->path2;
+        }
         _cleanup_close_ int pfd = root_open_in(c->rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        int r = pfd < 0 ? pfd : labeler_open(pfd, l);
+        int r = pfd < 0 ? pfd : labeler_open_for(pfd, roots, n, l);
         if (pdir)
                 *pdir = TAKE_PTR(dir);
         return r;

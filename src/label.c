@@ -15,6 +15,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "fcsubset.h"
 #include "labelcache.h"
 #include "log.h"
 #include "pathbuf.h"
@@ -27,6 +28,13 @@
 struct labeler {
         struct selabel_handle *h;
         struct label_cache *cache; /* NULL: every lookup goes to libselinux */
+        /* With a subset (h holds only the specs that can match beneath
+         * `roots`): a path elsewhere goes to the whole file_contexts,
+         * opened the first time one is asked for. */
+        char **roots;
+        size_t n_roots;
+        int filesfd;
+        struct selabel_handle *whole;
 };
 
 /* Every file libselinux opens beside SELABEL_OPT_PATH (3.4: the base, its
@@ -63,8 +71,48 @@ static int check_no_links(int filesfd) {
         return 0;
 }
 
-int labeler_open(int policy_dirfd, struct labeler **out) {
+static struct selabel_handle *open_handle(const char *path) {
+        /* No validation: that asks the running kernel's policy, and the
+         * initramfs kernel has none loaded (or a different one). */
+        const struct selinux_opt opts[] = {
+                {SELABEL_OPT_PATH, path},
+                {SELABEL_OPT_VALIDATE, NULL},
+        };
+        return selabel_open(SELABEL_CTX_FILE, opts, ELEMENTSOF(opts));
+}
+
+static int open_whole(int filesfd, struct selabel_handle **h) {
         char path[64];
+
+        snprintf(path, sizeof(path), "/proc/self/fd/%d/file_contexts", filesfd);
+        *h = open_handle(path);
+        return *h ? 0 : negerrno();
+}
+
+/* The subset for `roots`: 0, or -EOPNOTSUPP (the whole is needed) or
+ * -ENOMEM. */
+static int open_subset(struct labeler *l, int filesfd, const char *const *roots, size_t n_roots) {
+        char path[64];
+        int memfd, r = fc_subset_open(filesfd, roots, n_roots, &memfd);
+
+        if (r < 0)
+                return r == -ENOMEM ? r : -EOPNOTSUPP;
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", memfd);
+        l->h = open_handle(path);
+        r = l->h ? 0 : negerrno();
+        close(memfd);
+        if (r < 0)
+                return r == -ENOMEM ? r : -EOPNOTSUPP;
+        if (!(l->roots = calloc(n_roots, sizeof(char *))))
+                return -ENOMEM;
+        for (size_t i = 0; i < n_roots; i++)
+                if (!(l->roots[l->n_roots++] = strdup(roots[i])))
+                        return -ENOMEM;
+        l->filesfd = fcntl(filesfd, F_DUPFD_CLOEXEC, 3);
+        return l->filesfd < 0 ? negerrno() : 0;
+}
+
+int labeler_open_for(int policy_dirfd, const char *const *roots, size_t n_roots, struct labeler **out) {
         int r;
 
         _cleanup_close_ int filesfd = open_files_dir(policy_dirfd);
@@ -73,21 +121,22 @@ int labeler_open(int policy_dirfd, struct labeler **out) {
         r = check_no_links(filesfd);
         if (r < 0)
                 return r;
-
-        snprintf(path, sizeof(path), "/proc/self/fd/%d/file_contexts", filesfd);
-        /* No validation: that asks the running kernel's policy, and the
-         * initramfs kernel has none loaded (or a different one). */
-        const struct selinux_opt opts[] = {
-                {SELABEL_OPT_PATH, path},
-                {SELABEL_OPT_VALIDATE, NULL},
-        };
         struct labeler *l = calloc(1, sizeof(*l));
         if (!l)
                 return -ENOMEM;
-        l->h = selabel_open(SELABEL_CTX_FILE, opts, ELEMENTSOF(opts));
-        if (!l->h) {
-                r = negerrno();
-                free(l);
+        l->filesfd = -1;
+        r = n_roots ? open_subset(l, filesfd, roots, n_roots) : -EOPNOTSUPP;
+        if (r == -EOPNOTSUPP) {
+                if (n_roots)
+                        log_debug("file contexts: the part for the paths written cannot be shown equal to "
+                                  "the whole, loading the whole");
+                if (l->h)
+                        selabel_close(l->h);
+                l->h = NULL;
+                r = open_whole(filesfd, &l->h);
+        }
+        if (r < 0) {
+                labeler_free(l);
                 return r;
         }
         /* For tests and benchmarks that compare with libselinux alone. */
@@ -105,11 +154,23 @@ int labeler_open(int policy_dirfd, struct labeler **out) {
         return 0;
 }
 
+int labeler_open(int policy_dirfd, struct labeler **out) {
+        return labeler_open_for(policy_dirfd, NULL, 0, out);
+}
+
 void labeler_free(struct labeler *l) {
         if (!l)
                 return;
-        selabel_close(l->h);
+        if (l->h)
+                selabel_close(l->h);
+        if (l->whole)
+                selabel_close(l->whole);
         label_cache_free(l->cache);
+        for (size_t i = 0; i < l->n_roots; i++)
+                free(l->roots[i]);
+        free(l->roots);
+        if (l->filesfd >= 0)
+                close(l->filesfd);
         free(l);
 }
 
@@ -123,8 +184,17 @@ int label_lookup(struct labeler *l, const char *path, mode_t mode, char **con) {
                         return -ENOENT;
                 return (*con = strdup(known)) ? 0 : -ENOMEM;
         }
+        struct selabel_handle *h = l->h;
+        if (l->roots && !fc_beneath_any(path, (const char *const *)l->roots, l->n_roots)) {
+                if (!l->whole) {
+                        int r = open_whole(l->filesfd, &l->whole);
+                        if (r < 0)
+                                return r == -ENOENT ? -EIO : r;
+                }
+                h = l->whole;
+        }
         /* Also -ENOENT for "<<none>>": such paths are to be left alone. */
-        if (selabel_lookup_raw(l->h, &c, path, (int)(mode & S_IFMT)) < 0) {
+        if (selabel_lookup_raw(h, &c, path, (int)(mode & S_IFMT)) < 0) {
                 int r = negerrno();
                 if (r == -ENOENT && key >= 0 && label_cache_put(l->cache, key, NULL) < 0)
                         return -ENOMEM;

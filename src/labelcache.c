@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fcspecs.h"
 #include "fsutil.h"
 #include "util.h"
 
@@ -59,18 +60,6 @@ struct label_cache {
         size_t *scratch;
 };
 
-/* The characters every match begins with: up to the first metacharacter
- * (a backslash ends it too), less the one before a quantifier, which may
- * be absent or repeated ("/etc/dhcp3?/" begins with "/etc/dhcp"). */
-static size_t literal_prefix(const char *re) {
-        size_t i = 0;
-        while (re[i] && !strchr(".^$?*+|[({\\", re[i]))
-                i++;
-        if (i > 0 && re[i] && strchr("?*+{", re[i]))
-                i--;
-        return i;
-}
-
 static char *next_token(char **p) {
         char *s = *p + strspn(*p, " \t");
         if (!*s)
@@ -87,7 +76,7 @@ static int add_spec(struct label_cache *c, const char *re) {
         if (!n)
                 return -ENOMEM;
         c->specs = n;
-        n[c->n_specs] = (struct spec){.re = strdup(re), .lit = literal_prefix(re)};
+        n[c->n_specs] = (struct spec){.re = strdup(re), .lit = fc_literal_prefix(re)};
         if (!n[c->n_specs].re)
                 return -ENOMEM;
         c->n_specs++;
