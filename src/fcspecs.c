@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "fcspecs.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,16 @@
 #define FC_BIN_MAGIC 0xf97cff8aU
 #define FC_BIN_PREFIX_LEN 4
 #define FC_BIN_REGEX_ARCH 5
+
+/* libselinux's metacharacters; a backslash also ends a literal prefix. */
+static const bool meta_char[256] = {
+        ['.'] = true, ['^'] = true, ['$'] = true, ['?'] = true, ['*'] = true,
+        ['+'] = true, ['|'] = true, ['['] = true, ['('] = true, ['{'] = true,
+};
+
+/* The C locale's isspace() and isprint(), which libselinux runs in. */
+static bool is_space(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+static bool is_print(unsigned char c) { return c >= 0x20 && c < 0x7f; }
 
 void fc_specs_done(struct fc_specs *s) {
         free(s->v);
@@ -48,12 +57,12 @@ static int type_mode(const char *t, uint32_t *mode) {
 /* As libselinux's read_spec_entries(): whitespace-separated, printable. */
 static char *token(char **p) {
         char *s = *p;
-        while (*s && isspace((unsigned char)*s))
+        while (*s && is_space((unsigned char)*s))
                 s++;
         if (!*s)
                 return NULL;
         char *e = s;
-        while (*e && !isspace((unsigned char)*e))
+        while (*e && !is_space((unsigned char)*e))
                 e++;
         if (*e)
                 *e++ = 0;
@@ -67,7 +76,7 @@ int fc_specs_from_text(char *text, struct fc_specs *out) {
                 if (end)
                         *end++ = 0;
                 for (const char *c = line; *c; c++)
-                        if (!isprint((unsigned char)*c) && !isspace((unsigned char)*c))
+                        if (!is_print((unsigned char)*c) && !is_space((unsigned char)*c))
                                 return -EINVAL;
                 char *p = line, *tok[3] = {0};
                 size_t n = 0;
@@ -105,11 +114,10 @@ static int take(struct reader *rd, void *dst, size_t n) {
 static int take_u32(struct reader *rd, uint32_t *v) { return take(rd, v, sizeof(*v)); }
 
 /* A length-prefixed string whose length counts its NUL, as records store
- * contexts and regexes. */
+ * contexts and regexes (libselinux, too, reads them up to the first NUL). */
 static int take_string(struct reader *rd, const char **s) {
         uint32_t len;
-        if (take_u32(rd, &len) < 0 || len == 0 || len > rd->left || rd->p[len - 1] != 0 ||
-            memchr(rd->p, 0, len - 1))
+        if (take_u32(rd, &len) < 0 || len == 0 || len > rd->left || rd->p[len - 1] != 0)
                 return -EINVAL;
         *s = (const char *)rd->p;
         return take(rd, NULL, len);
@@ -160,9 +168,9 @@ int fc_specs_from_bin(const void *buf, size_t len, struct fc_specs *out) {
 
 size_t fc_literal_prefix(const char *re) {
         size_t i = 0;
-        while (re[i] && !strchr(".^$?*+|[({\\", re[i]))
+        while (re[i] && !meta_char[(unsigned char)re[i]] && re[i] != '\\')
                 i++;
-        if (i > 0 && re[i] && strchr("?*+{", re[i]))
+        if (i > 0 && (re[i] == '?' || re[i] == '*' || re[i] == '+' || re[i] == '{'))
                 i--;
         return i;
 }
@@ -199,7 +207,7 @@ bool fc_alternates(const char *re) {
 
 bool fc_has_meta(const char *re) {
         for (const char *c = re; *c; c++) {
-                if (strchr(".^$?*+|[({", *c))
+                if (meta_char[(unsigned char)*c])
                         return true;
                 if (*c == '\\' && !*++c)
                         break;
@@ -207,10 +215,8 @@ bool fc_has_meta(const char *re) {
         return false;
 }
 
-bool fc_may_match_beneath(const char *re, const char *root) {
-        if (fc_alternates(re))
-                return true;
-        size_t lit = fc_literal_prefix(re), rlen = strlen(root);
+static bool prefix_may_match(const char *re, size_t lit, const char *root) {
+        size_t rlen = strlen(root);
         /* no metacharacter at all: that one path */
         if (!re[lit])
                 return strncmp(re, root, rlen) == 0 && (!re[rlen] || re[rlen] == '/' || (rlen && root[rlen - 1] == '/'));
@@ -218,4 +224,17 @@ bool fc_may_match_beneath(const char *re, const char *root) {
         if (lit <= rlen && memcmp(re, root, lit) == 0)
                 return true;
         return rlen + 1 <= lit && memcmp(re, root, rlen) == 0 && (re[rlen] == '/' || rlen == 0 || root[rlen - 1] == '/');
+}
+
+bool fc_may_match_beneath_any(const char *re, const char *const *roots, size_t n_roots) {
+        size_t lit = fc_literal_prefix(re);
+        for (size_t i = 0; i < n_roots; i++)
+                if (prefix_may_match(re, lit, roots[i]))
+                        return true;
+        /* a top-level alternative need not begin with the prefix */
+        return fc_alternates(re);
+}
+
+bool fc_may_match_beneath(const char *re, const char *root) {
+        return fc_may_match_beneath_any(re, &root, 1);
 }

@@ -45,3 +45,4 @@ bool fc_has_meta(const char *re);
 /* Whether `re` (anchored, as libselinux anchors it) may match `root` or a
  * path beneath it. */
 bool fc_may_match_beneath(const char *re, const char *root);
+bool fc_may_match_beneath_any(const char *re, const char *const *roots, size_t n_roots);

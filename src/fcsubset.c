@@ -44,10 +44,7 @@ bool fc_beneath_any(const char *path, const char *const *roots, size_t n_roots) 
 }
 
 static bool wanted(const char *re, const char *const *roots, size_t n_roots) {
-        for (size_t i = 0; i < n_roots; i++)
-                if (fc_may_match_beneath(re, roots[i]))
-                        return true;
-        return false;
+        return fc_may_match_beneath_any(re, roots, n_roots);
 }
 
 /* libselinux rewrites a looked-up path that begins with a substitution's

@@ -19,12 +19,14 @@ for p in /etc/dhcp /etc/dhcp3 /var/run /run /home/alice /root /var/lib/selinux /
         check "$root/usr/lib/selinux/policy/mcs" "$p"
 done
 
-note "the cache stands aside where it cannot be sure, and apply labels alike either way"
-r1="$TMP/r1"; r2="$TMP/r2"; mkroot old-rel "$r1"; mkroot old-rel "$r2"
-block_file "$r1" '{"selinux": {"mode": "enforcing"}}'; block_file "$r2" '{"selinux": {"mode": "enforcing"}}'
-run_apply "$r1"; assert_eq "$rc" 0 "apply with the cache"
-IGNITION_SELINUX_NO_LABEL_CACHE=1 run_apply "$r2"; assert_eq "$rc" 0 "apply without the cache"
+note "the cache stands aside where it cannot be sure, and apply labels alike with the file_contexts subset, the whole with the cache, and the whole alone"
+r1="$TMP/r1"; r2="$TMP/r2"; r3="$TMP/r3"
+for r in "$r1" "$r2" "$r3"; do mkroot old-rel "$r"; block_file "$r" '{"selinux": {"mode": "enforcing"}}'; done
+run_apply "$r1"; assert_eq "$rc" 0 "apply with the subset"
+IGNITION_SELINUX_NO_FC_SUBSET=1 run_apply "$r2"; assert_eq "$rc" 0 "apply with the whole and the cache"
+IGNITION_SELINUX_NO_FC_SUBSET=1 IGNITION_SELINUX_NO_LABEL_CACHE=1 run_apply "$r3"; assert_eq "$rc" 0 "apply with libselinux alone"
 dump() { (cd "$1" && getfattr -R -h -n security.selinux --absolute-names etc var 2>/dev/null | sort); }
-[ "$(dump "$r1")" == "$(dump "$r2")" ] || fail "labels of the copies differ with and without the cache"
+[ "$(dump "$r1")" == "$(dump "$r3")" ] || fail "labels of the copies differ with the subset and with libselinux alone"
+[ "$(dump "$r2")" == "$(dump "$r3")" ] || fail "labels of the copies differ with and without the cache"
 labels_ok "$r1" /etc/selinux/mcs /var/lib/selinux
 echo ok
