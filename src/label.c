@@ -191,6 +191,8 @@ int label_lookup(struct labeler *l, const char *path, mode_t mode, char **con) {
         struct selabel_handle *h = l->h;
         if (l->roots && !fc_beneath_any(path, (const char *const *)l->roots, l->n_roots)) {
                 if (!l->whole) {
+                        log_debug("%s: not beneath the paths the file contexts were loaded for, loading them all",
+                                  path);
                         int r = open_whole(l->filesfd, &l->whole);
                         if (r < 0)
                                 return r == -ENOENT ? -EIO : r;
