@@ -298,9 +298,9 @@ static void *free_labeler(void *l) {
         return NULL;
 }
 
-/* Freeing the labeler's thousands of regexes takes milliseconds: once no
- * step is left to need it, that runs on a thread of its own while the run
- * waits on its last flushes. */
+/* Freeing a whole file_contexts' thousands of regexes takes milliseconds
+ * (a subset's few, microseconds): once no step is left to need it, that
+ * runs on a thread of its own while the run waits on its last flushes. */
 static void release_labeler(struct apply_ctx *c) {
         if (!c->labeler)
                 return;
@@ -558,9 +558,10 @@ static int do_group(struct apply_ctx *c, const struct step *steps, size_t n, boo
 
         for (k = 0; k < n; k++)
                 g[k] = (struct staged_step){.s = &steps[k], .dfd = -1, .srcfd = -1};
-        /* The copies are set going first: a written file's label lookup,
-         * the first of the run, tries hundreds of regexes cold (each one's
-         * first match allocates), and the copies need not wait for it. */
+        /* The copies are set going first: they are most of the work, and
+         * need not wait for a written file's label lookup (with the whole
+         * file_contexts, the run's first one tries hundreds of regexes cold,
+         * each one's first match allocating). */
         for (k = 0; k < n && r >= 0; k++)
                 if (steps[k].kind == STEP_COPY_DIR && (r = stage_prepare(c, &g[k], &jobs[n_jobs])) >= 0)
                         job_step[n_jobs++] = k;

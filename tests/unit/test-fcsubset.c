@@ -318,6 +318,22 @@ static size_t subset_lines(struct fx *f, int *r) {
         return n;
 }
 
+/* The subset is taken (not the whole), labels as the whole does, and gives
+ * `path` the context `want`. */
+static void assert_subset_used_and_gives(struct fx *f, const char *path, const char *want) {
+        int r;
+        size_t n = subset_lines(f, &r);
+        assert_int_equal(r, 0);
+        assert_true(n > 5);
+        assert_labels_as_whole(f);
+        struct labeler *l = NULL;
+        assert_int_equal(labeler_open_for(f->policyfd, roots, ELEMENTSOF(roots), &l), 0);
+        _cleanup_free_ char *con = NULL;
+        assert_int_equal(label_lookup(l, path, S_IFREG, &con), 0);
+        assert_string_equal(con, want);
+        labeler_free(l);
+}
+
 static void test_subset_as_whole(void **state) {
         struct fx *f = *state;
         int r;
@@ -370,41 +386,21 @@ static void test_same_mtime(void **state) {
  * (exact paths last), and the subset is still shown equal. */
 static void test_recompiled(void **state) {
         struct fx *f = *state;
-        int r;
 
         sh("sed -i '1i /var/lib/selinux/default/exact -- system_u:object_r:etc_t:s0' %s/file_contexts", f->files);
         append(f, "file_contexts", "/var/lib/selinux/default/ex.* -- system_u:object_r:bin_t:s0");
         sh("sefcontext_compile %s/file_contexts && touch -r %s/file_contexts %s/file_contexts.bin", f->files,
            f->files, f->files);
-        size_t n = subset_lines(f, &r);
-        assert_int_equal(r, 0);
-        assert_true(n > 5);
-        assert_labels_as_whole(f);
-        struct labeler *l = NULL;
-        assert_int_equal(labeler_open_for(f->policyfd, roots, ELEMENTSOF(roots), &l), 0);
-        _cleanup_free_ char *con = NULL;
-        assert_int_equal(label_lookup(l, "/var/lib/selinux/default/exact", S_IFREG, &con), 0);
-        assert_string_equal(con, "system_u:object_r:etc_t:s0");
-        labeler_free(l);
+        assert_subset_used_and_gives(f, "/var/lib/selinux/default/exact", "system_u:object_r:etc_t:s0");
 }
 
 /* A text newer than its compiled file is what libselinux reads: the subset
  * follows it. */
 static void test_text_newer(void **state) {
         struct fx *f = *state;
-        int r;
         append(f, "file_contexts", "/var/lib/selinux/default/x -- system_u:object_r:etc_t:s0");
         older(f, "file_contexts.bin", "file_contexts");
-        size_t n = subset_lines(f, &r);
-        assert_int_equal(r, 0);
-        assert_true(n > 5);
-        assert_labels_as_whole(f);
-        struct labeler *l = NULL;
-        assert_int_equal(labeler_open_for(f->policyfd, roots, ELEMENTSOF(roots), &l), 0);
-        _cleanup_free_ char *con = NULL;
-        assert_int_equal(label_lookup(l, "/var/lib/selinux/default/x", S_IFREG, &con), 0);
-        assert_string_equal(con, "system_u:object_r:etc_t:s0");
-        labeler_free(l);
+        assert_subset_used_and_gives(f, "/var/lib/selinux/default/x", "system_u:object_r:etc_t:s0");
 }
 
 static void test_local_file(void **state) {
