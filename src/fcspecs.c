@@ -36,22 +36,29 @@ static int add(struct fc_specs *s, const char *re, uint32_t mode, const char *ct
         return 0;
 }
 
+/* The file type tokens of file_contexts ("--", "-d", ...). */
+static const struct {
+        const char *token;
+        uint32_t mode;
+} types[] = {
+        {"--", S_IFREG}, {"-d", S_IFDIR}, {"-c", S_IFCHR}, {"-b", S_IFBLK},
+        {"-s", S_IFSOCK}, {"-p", S_IFIFO}, {"-l", S_IFLNK},
+};
+
 static int type_mode(const char *t, uint32_t *mode) {
-        static const struct {
-                char c;
-                uint32_t mode;
-        } types[] = {
-                {'-', S_IFREG}, {'d', S_IFDIR}, {'c', S_IFCHR}, {'b', S_IFBLK},
-                {'s', S_IFSOCK}, {'p', S_IFIFO}, {'l', S_IFLNK},
-        };
-        if (t[0] != '-' || !t[1] || t[2])
-                return -EINVAL;
         for (size_t i = 0; i < ELEMENTSOF(types); i++)
-                if (types[i].c == t[1]) {
+                if (streq(types[i].token, t)) {
                         *mode = types[i].mode;
                         return 0;
                 }
         return -EINVAL;
+}
+
+const char *fc_type_token(uint32_t mode) {
+        for (size_t i = 0; i < ELEMENTSOF(types); i++)
+                if (types[i].mode == mode)
+                        return types[i].token;
+        return NULL;
 }
 
 /* As libselinux's read_spec_entries(): whitespace-separated, printable. */
@@ -215,15 +222,20 @@ bool fc_has_meta(const char *re) {
         return false;
 }
 
+bool fc_path_beneath(const char *path, const char *root) {
+        size_t n = strlen(root);
+        return strncmp(path, root, n) == 0 && (!path[n] || path[n] == '/' || n == 0 || root[n - 1] == '/');
+}
+
 static bool prefix_may_match(const char *re, size_t lit, const char *root) {
-        size_t rlen = strlen(root);
         /* no metacharacter at all: that one path */
         if (!re[lit])
-                return strncmp(re, root, rlen) == 0 && (!re[rlen] || re[rlen] == '/' || (rlen && root[rlen - 1] == '/'));
-        /* root itself ("/etc/selinux/config"), or root "/" anything */
-        if (lit <= rlen && memcmp(re, root, lit) == 0)
-                return true;
-        return rlen + 1 <= lit && memcmp(re, root, rlen) == 0 && (re[rlen] == '/' || rlen == 0 || root[rlen - 1] == '/');
+                return fc_path_beneath(re, root);
+        /* a prefix of the root ("/etc/selinux/" for the root "/etc/selinux/config") */
+        if (lit <= strlen(root))
+                return memcmp(re, root, lit) == 0;
+        /* longer: it must lead beneath the root */
+        return fc_path_beneath(re, root);
 }
 
 bool fc_may_match_beneath_any(const char *re, const char *const *roots, size_t n_roots) {

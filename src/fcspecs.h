@@ -39,6 +39,13 @@ int fc_specs_from_bin(const void *buf, size_t len, struct fc_specs *out);
 size_t fc_literal_prefix(const char *re);
 bool fc_alternates(const char *re);
 
+/* The file type token for S_IFMT bits `mode` ("--" for S_IFREG), NULL for
+ * 0 or anything else. */
+const char *fc_type_token(uint32_t mode);
+
+/* Whether `path` is `root` or beneath it. */
+bool fc_path_beneath(const char *path, const char *root);
+
 /* libselinux's hasMetaChars. */
 bool fc_has_meta(const char *re);
 

@@ -34,17 +34,10 @@ static void unmapp(struct mapping *m) {
 static void fc_specs_donep(struct fc_specs *s) { fc_specs_done(s); }
 
 bool fc_beneath_any(const char *path, const char *const *roots, size_t n_roots) {
-        for (size_t i = 0; i < n_roots; i++) {
-                size_t n = strlen(roots[i]);
-                if (strncmp(path, roots[i], n) == 0 &&
-                    (!path[n] || path[n] == '/' || (n > 0 && roots[i][n - 1] == '/')))
+        for (size_t i = 0; i < n_roots; i++)
+                if (fc_path_beneath(path, roots[i]))
                         return true;
-        }
         return false;
-}
-
-static bool wanted(const char *re, const char *const *roots, size_t n_roots) {
-        return fc_may_match_beneath_any(re, roots, n_roots);
 }
 
 /* libselinux rewrites a looked-up path that begins with a substitution's
@@ -115,13 +108,13 @@ static int compare_bin(int binfd, const struct fc_specs *text, const char *const
                 for (size_t i = 0; i < text->n; i++) {
                         if (text->v[i].meta == (exact != 0))
                                 continue;
-                        while (j < bin.n && !wanted(bin.v[j].re, roots, n_roots))
+                        while (j < bin.n && !fc_may_match_beneath_any(bin.v[j].re, roots, n_roots))
                                 j++;
                         if (j == bin.n || !same_spec(&text->v[i], &bin.v[j]))
                                 return -EOPNOTSUPP;
                         j++;
                 }
-        while (j < bin.n && !wanted(bin.v[j].re, roots, n_roots))
+        while (j < bin.n && !fc_may_match_beneath_any(bin.v[j].re, roots, n_roots))
                 j++;
         return j == bin.n ? 0 : -EOPNOTSUPP;
 }
@@ -152,7 +145,7 @@ static int subset_of(int filesfd, const char *name, const char *const *roots, si
         if (r < 0)
                 return r == -ENOMEM ? r : -EOPNOTSUPP;
         for (size_t i = 0; i < all.n; i++)
-                if (wanted(all.v[i].re, roots, n_roots)) {
+                if (fc_may_match_beneath_any(all.v[i].re, roots, n_roots)) {
                         if (GROW_FOR(kept.v, kept.n, kept.allocated, 64) < 0)
                                 return -ENOMEM;
                         kept.v[kept.n++] = all.v[i];
@@ -169,17 +162,8 @@ static int subset_of(int filesfd, const char *name, const char *const *roots, si
         }
         for (size_t i = 0; i < kept.n; i++) {
                 const struct fc_spec *s = &kept.v[i];
-                const char *t = "";
-                switch (s->mode) {
-                case S_IFREG: t = " --"; break;
-                case S_IFDIR: t = " -d"; break;
-                case S_IFCHR: t = " -c"; break;
-                case S_IFBLK: t = " -b"; break;
-                case S_IFSOCK: t = " -s"; break;
-                case S_IFIFO: t = " -p"; break;
-                case S_IFLNK: t = " -l"; break;
-                }
-                if (fprintf(out, "%s%s %s\n", s->re, t, s->ctx) < 0)
+                const char *t = fc_type_token(s->mode);
+                if (fprintf(out, "%s%s%s %s\n", s->re, t ? " " : "", t ? t : "", s->ctx) < 0)
                         return -ENOMEM;
         }
         return 0;

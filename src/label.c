@@ -127,14 +127,13 @@ int labeler_open_for(int policy_dirfd, const char *const *roots, size_t n_roots,
         l->filesfd = -1;
         /* For tests and benchmarks that compare with the whole. */
         const char *ns = getenv("IGNITION_SELINUX_NO_FC_SUBSET");
-        r = n_roots && !(ns && streq(ns, "1")) ? open_subset(l, filesfd, roots, n_roots) : -EOPNOTSUPP;
+        bool subset = n_roots && !(ns && streq(ns, "1"));
+        r = subset ? open_subset(l, filesfd, roots, n_roots) : -EOPNOTSUPP;
+        /* (open_subset() leaves l->h unset whenever it says -EOPNOTSUPP) */
         if (r == -EOPNOTSUPP) {
-                if (n_roots && !(ns && streq(ns, "1")))
+                if (subset)
                         log_debug("file contexts: the part for the paths written cannot be shown equal to "
                                   "the whole, loading the whole");
-                if (l->h)
-                        selabel_close(l->h);
-                l->h = NULL;
                 r = open_whole(filesfd, &l->h);
         }
         if (r < 0) {
