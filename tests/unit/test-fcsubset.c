@@ -318,6 +318,13 @@ static size_t subset_lines(struct fx *f, int *r) {
         return n;
 }
 
+/* What fc_subset_open() says for the copy: 0 or -EOPNOTSUPP. */
+static int subset_result(struct fx *f) {
+        int r;
+        subset_lines(f, &r);
+        return r;
+}
+
 /* The subset is taken (not the whole), labels as the whole does, and gives
  * `path` the context `want`. */
 static void assert_subset_used_and_gives(struct fx *f, const char *path, const char *want) {
@@ -353,31 +360,25 @@ static void append(struct fx *f, const char *name, const char *line) {
  * the difference is beneath a root, kept where it is not. */
 static void test_bin_differs(void **state) {
         struct fx *f = *state;
-        int r;
-
         append(f, "file_contexts", "/srv/other(/.*)? system_u:object_r:etc_t:s0");
         older(f, "file_contexts", "file_contexts.bin");
-        subset_lines(f, &r);
-        assert_int_equal(r, 0);
+        assert_int_equal(subset_result(f), 0);
         append(f, "file_contexts", "/var/lib/selinux/default/x -- system_u:object_r:etc_t:s0");
         older(f, "file_contexts", "file_contexts.bin");
-        subset_lines(f, &r);
-        assert_int_equal(r, -EOPNOTSUPP);
+        assert_int_equal(subset_result(f), -EOPNOTSUPP);
         assert_labels_as_whole(f);
 }
 
 /* The same mtime: libselinux takes the compiled file. */
 static void test_same_mtime(void **state) {
         struct fx *f = *state;
-        int r;
         char t[PATH_MAX], b[PATH_MAX];
 
         append(f, "file_contexts", "/var/lib/selinux/default/x -- system_u:object_r:etc_t:s0");
         snprintf(t, sizeof(t), "%s/file_contexts", f->files);
         snprintf(b, sizeof(b), "%s/file_contexts.bin", f->files);
         sh("touch -r %s %s", b, t);
-        subset_lines(f, &r);
-        assert_int_equal(r, -EOPNOTSUPP);
+        assert_int_equal(subset_result(f), -EOPNOTSUPP);
         assert_labels_as_whole(f);
 }
 
@@ -418,36 +419,27 @@ static void test_local_file(void **state) {
  * root rules the subset out; others do not. */
 static void test_subs(void **state) {
         struct fx *f = *state;
-        int r;
         append(f, "file_contexts.subs", "/srv/x /var/lib");
-        subset_lines(f, &r);
-        assert_int_equal(r, 0);
+        assert_int_equal(subset_result(f), 0);
         append(f, "file_contexts.subs", "/var/lib/selinux /srv");
-        subset_lines(f, &r);
-        assert_int_equal(r, -EOPNOTSUPP);
+        assert_int_equal(subset_result(f), -EOPNOTSUPP);
         assert_labels_as_whole(f);
         sh("printf '/var /srv\\n' > %s/file_contexts.subs", f->files);
-        subset_lines(f, &r);
-        assert_int_equal(r, -EOPNOTSUPP);
+        assert_int_equal(subset_result(f), -EOPNOTSUPP);
         assert_labels_as_whole(f);
 }
 
 static void test_refused(void **state) {
         struct fx *f = *state;
-        int r;
-
         /* a compiled file alone */
         sh("rm %s/file_contexts.homedirs", f->files);
-        subset_lines(f, &r);
-        assert_int_equal(r, -EOPNOTSUPP);
+        assert_int_equal(subset_result(f), -EOPNOTSUPP);
         assert_labels_as_whole(f);
         sh("cp -a " HOST_FILES "/file_contexts.homedirs %s/", f->files);
-        subset_lines(f, &r);
-        assert_int_equal(r, 0);
+        assert_int_equal(subset_result(f), 0);
         /* a line libselinux would refuse, in a text it reads */
         append(f, "file_contexts.local", "/etc/x -z system_u:object_r:etc_t:s0");
-        subset_lines(f, &r);
-        assert_int_equal(r, -EOPNOTSUPP);
+        assert_int_equal(subset_result(f), -EOPNOTSUPP);
 }
 
 int main(void) {
