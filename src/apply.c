@@ -4,8 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,20 +22,14 @@
 #include "root.h"
 #include "util.h"
 
-#define XATTR_SELINUX "security.selinux"
-
 struct apply_ctx {
         int rootfd;
-        const char *root_display;
+        const char *root, *root_display;
         const struct plan *p;
-        /* Being opened on a thread while the run goes on, until settled. */
-        struct labels_ahead *ahead;
-        bool labeler_settled;
-        int labeler_r;
+        /* The file contexts of the plan's policy, opened once before the
+         * first step: every step that writes labels with them. */
         struct labeler *labeler;
         struct commits commits;
-        pthread_t freeing; /* of the labeler, once no step is left to need it */
-        bool freeing_started;
 };
 
 /* Publishes what a step staged beside `name` (flushed first, with every
@@ -103,36 +95,43 @@ static int do_copy_file(struct apply_ctx *c, const struct step *s) {
         return r < 0 ? r : write_labelled(c, s, buf, len);
 }
 
+static int copy_label(const char *path, mode_t mode, char **con, void *arg) {
+        struct apply_ctx *c = arg;
+        int r = lookup_label(c, path, mode, con);
+        return r >= 0 && !*con ? -ENOENT : r;
+}
+
+/* Copies the tree `s` replaces beside it as `staged`, labelled for its
+ * final place. */
+static int stage_copy(struct apply_ctx *c, const struct step *s, int dfd, const char *staged) {
+        struct copy_stats st;
+        _cleanup_close_ int src = root_open_in(c->rootfd, s->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int r = src < 0 ? src : rm_rf_at(dfd, staged);
+
+        if (r >= 0)
+                r = copy_tree(src, dfd, staged, s->path, copy_label, c, &st);
+        if (r < 0) {
+                rm_rf_at(dfd, staged);
+                return r;
+        }
+        log_debug("copied %s: %" PRIu64 " files, %" PRIu64 " directories, %" PRIu64 " symlinks, %" PRIu64 " bytes",
+                  s->path, st.files, st.dirs, st.symlinks, st.bytes);
+        return 0;
+}
+
 /* Copy beside, label for the final location, flush once, then swap the
  * finished tree with the symlink in a single rename. */
 static int do_copy(struct apply_ctx *c, const struct step *s) {
         _cleanup_free_ char *staged = NULL;
-        struct copy_stats st = {0};
         const char *name;
         int r;
 
         _cleanup_close_ int dfd = open_parent(c, s->path, &name);
         if (dfd < 0)
                 return dfd;
-        _cleanup_close_ int src = root_open_in(c->rootfd, s->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (src < 0)
-                return src;
-        r = staged_name(name, &staged);
-        if (r < 0)
+        if ((r = staged_name(name, &staged)) < 0 || (r = stage_copy(c, s, dfd, staged)) < 0 ||
+            (r = publish(c, dfd, staged, name, true)) < 0)
                 return r;
-        r = rm_rf_at(dfd, staged);
-        if (r < 0)
-                return r;
-        r = copy_tree(src, dfd, staged, c->labeler, s->path, &st);
-        if (r < 0) {
-                rm_rf_at(dfd, staged);
-                return r;
-        }
-        r = publish(c, dfd, staged, name, true);
-        if (r < 0)
-                return r;
-        log_debug("copied %s: %" PRIu64 " files, %" PRIu64 " directories, %" PRIu64 " symlinks, %" PRIu64 " bytes",
-                  s->path, st.files, st.dirs, st.symlinks, st.bytes);
         /* The old symlink now sits at the staged name. */
         return rm_rf_at(dfd, staged);
 }
@@ -178,144 +177,28 @@ static int open_labeler(struct apply_ctx *c, struct labeler **l, char **pdir) {
 
         if (asprintf(&dir, "/etc/selinux/%s", c->p->type) < 0)
                 return -ENOMEM;
-        /* Only what the plan writes is labelled (and, after a rebuild, the
-         * policy directory and the store): the labeler loads the specs that
-         * can match there, and asks the whole file_contexts for anything
-         * else. */
-        size_t n = 2 * c->p->n + 2;
-        for (size_t i = 0; i < c->p->n; i++)
-                n += c->p->steps[i].n_roots;
-        _cleanup_free_ const char **roots = calloc(n, sizeof(char *));
-        if (!roots)
-                return -ENOMEM;
-        n = 0;
-        roots[n++] = dir;
-        roots[n++] = "/var/lib/selinux";
-        for (size_t i = 0; i < c->p->n; i++) {
-                const struct step *s = &c->p->steps[i];
-                for (size_t k = 0; k < s->n_roots; k++)
-                        roots[n++] = s->roots[k];
-                if (s->kind == STEP_LABEL)
-                        continue;
-                roots[n++] = s->path;
-                if ((s->kind == STEP_RENAME || s->kind == STEP_LINK) && s->path2)
-                        roots[n++] = s->path2;
-        }
         _cleanup_close_ int pfd = root_open_in(c->rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        int r = pfd < 0 ? pfd : labeler_open_for(pfd, roots, n, l);
+        int r = pfd < 0 ? pfd : labeler_open(pfd, l);
         if (pdir)
                 *pdir = TAKE_PTR(dir);
         return r;
 }
 
-struct labels_ahead {
-        pthread_t thread;
-        bool running; /* not joined yet */
-        atomic_bool done; /* the thread is about to end: joining is quick */
-        int rootfd;
-        const struct plan *p;
-        struct labeler *labeler;
-        char *pdir;
-        int r;
-};
-
-static void *open_ahead(void *arg) {
-        struct labels_ahead *a = arg;
-        struct apply_ctx c = {.rootfd = a->rootfd, .p = a->p};
-
-        a->r = open_labeler(&c, &a->labeler, &a->pdir);
-        atomic_store_explicit(&a->done, true, memory_order_release);
-        return NULL;
-}
-
-int labels_ahead_start(int rootfd, const struct plan *p, struct labels_ahead **out) {
-        struct labels_ahead *a = calloc(1, sizeof(*a));
-
-        *out = NULL;
-        if (!a)
-                return -ENOMEM;
-        *a = (struct labels_ahead){.rootfd = rootfd, .p = p};
-        int r = pthread_create(&a->thread, NULL, open_ahead, a);
-        if (r != 0) {
-                free(a);
-                return -r;
-        }
-        a->running = true;
-        *out = a;
-        return 0;
-}
-
-void labels_ahead_free(struct labels_ahead *a) {
-        if (!a)
-                return;
-        if (a->running)
-                pthread_join(a->thread, NULL);
-        labeler_free(a->labeler);
-        free(a->pdir);
-        free(a);
-}
-
-static bool needs_labels(const struct plan *p) {
-        return p->mode != SE_MODE_DISABLED;
-}
-
-/* The labeler, once: taken from the thread that has been opening it, or
- * opened here. Failing to open it fails the run where labels are needed,
- * and is said once. */
-static int settle_labeler(struct apply_ctx *c) {
+/* Failing to open the file contexts fails the run where labels are needed
+ * (SELinux on after switch-root), and is said once; for `disabled` the
+ * files are written unlabelled. */
+static int start_labeler(struct apply_ctx *c) {
         _cleanup_free_ char *pdir = NULL;
-        struct labels_ahead *a = c->ahead;
-        int r;
+        int r = open_labeler(c, &c->labeler, &pdir);
 
-        if (c->labeler_settled)
-                return c->labeler_r;
-        if (a && a->running) {
-                pthread_join(a->thread, NULL);
-                a->running = false;
-                r = a->r;
-                c->labeler = TAKE_PTR(a->labeler);
-                pdir = TAKE_PTR(a->pdir);
-        } else
-                r = open_labeler(c, &c->labeler, &pdir);
-        c->labeler_settled = true;
-        if (r < 0 && (needs_labels(c->p) || (r == -ENOMEM && !pdir))) {
+        if (r < 0 && (c->p->mode != SE_MODE_DISABLED || r == -ENOMEM)) {
                 if (pdir)
                         log_errno(r, "Failed to read the file contexts of %s%s", c->root_display, pdir);
-                return c->labeler_r = r;
+                return r;
         }
         if (r < 0)
                 log_warning("no file contexts under %s%s: files written unlabelled", c->root_display, pdir);
-        return c->labeler_r = 0;
-}
-
-/* The label_source of copies that start while the labeler is opened. */
-static int labeler_get(void *arg, bool wait, struct labeler **l) {
-        struct apply_ctx *c = arg;
-
-        if (!wait && !c->labeler_settled && c->ahead && c->ahead->running &&
-            !atomic_load_explicit(&c->ahead->done, memory_order_acquire))
-                return -EAGAIN;
-        int r = settle_labeler(c);
-        *l = c->labeler;
-        return r;
-}
-
-static void *free_labeler(void *l) {
-        labeler_free(l);
-        return NULL;
-}
-
-/* Freeing a whole file_contexts' thousands of regexes takes milliseconds
- * (a subset's few, microseconds): once no step is left to need it, that
- * runs on a thread of its own while the run waits on its last flushes. */
-static void release_labeler(struct apply_ctx *c) {
-        if (!c->labeler)
-                return;
-        if (pthread_create(&c->freeing, NULL, free_labeler, c->labeler) == 0)
-                c->freeing_started = true;
-        else
-                labeler_free(c->labeler);
-        c->labeler = NULL;
+        return 0;
 }
 
 /* Labels what a rebuild wrote, from the file contexts it wrote: the store
@@ -400,7 +283,7 @@ static int do_rebuild(struct apply_ctx *c, const struct step *s, bool rebuild) {
                     (r = publish(c, dfd, staged, RELABEL_MARKER, false)) < 0 ||
                     (r = commits_barrier(&c->commits, dfd, false)) < 0)
                         return r;
-                r = store_rebuild(c->root_display, c->p->type, c->p->ops, c->p->n_ops, &err);
+                r = store_rebuild(c->root, c->p->type, c->p->ops, c->p->n_ops, &err);
                 if (r < 0) {
                         /* libsemanage left the active store as it was, and
                          * its sandbox behind: nothing to label. */
@@ -554,157 +437,85 @@ static size_t group_len(const struct plan *p, size_t from, size_t end) {
 }
 
 struct staged_step {
-        const struct step *s;
-        int dfd, srcfd;
+        int dfd;
         const char *name;
         char *staged;
-        struct copy_job *job; /* of a copy */
 };
 
-static void staged_steps_done(struct staged_step *g, size_t n, bool remove) {
-        for (size_t k = 0; k < n; k++) {
-                if (remove && g[k].staged)
-                        rm_rf_at(g[k].dfd, g[k].staged);
-                free(g[k].staged);
-                if (g[k].dfd >= 0)
-                        close(g[k].dfd);
-                if (g[k].srcfd >= 0)
-                        close(g[k].srcfd);
-        }
-}
-
-/* Prepares step k of a group: its written file staged, or its copy set up
- * for copy_trees(). */
-static int stage_prepare(struct apply_ctx *c, struct staged_step *g, struct copy_job *job) {
-        const struct step *s = g->s;
-        int r;
-
-        if ((g->dfd = open_parent(c, s->path, &g->name)) < 0)
-                return g->dfd;
-        if (s->kind == STEP_WRITE_FILE) {
-                _cleanup_free_ char *con = NULL;
-                if ((r = lookup_label(c, s->path, S_IFREG | s->mode, &con)) < 0)
-                        return r;
-                return stage_file_at(g->dfd, g->name, s->data, s->len, s->mode, s->uid, s->gid, con, s->tag,
-                                     &g->staged);
-        }
-        if ((g->srcfd = root_open_in(c->rootfd, s->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-                return g->srcfd;
-        _cleanup_free_ char *staged = NULL;
-        if ((r = staged_name(g->name, &staged)) < 0 || (r = rm_rf_at(g->dfd, staged)) < 0)
-                return r;
-        g->staged = TAKE_PTR(staged);
-        g->job = job;
-        *job = (struct copy_job){.src_dirfd = g->srcfd, .dst_parentfd = g->dfd, .dst_name = g->staged,
-                                 .final_path = s->path};
-        return 0;
-}
-
-/* Steps that stage beside their own paths, all staged at once (the copies
- * by a thread each) and made durable by one syncfs, then published in
- * order, each rename durable before the next: the order and the per-path
- * atomicity of one step at a time, with one flush of content instead of
- * one per step. A failure before the first rename changes nothing.
- * *failed: the index of the step that failed. */
-static int do_group(struct apply_ctx *c, const struct step *steps, size_t n, bool last, size_t *failed) {
+/* Steps that stage beside their own paths (the copies, the written files),
+ * all staged first and made durable by one syncfs per filesystem, then
+ * published in order, each rename durable before the next: the order and
+ * the per-path atomicity of one step at a time, with one flush of content
+ * instead of one per step. A failure before the first rename changes
+ * nothing. *failed: the index of the step that failed. */
+static int do_group(struct apply_ctx *c, const struct step *steps, size_t n, size_t *failed) {
         struct staged_step g[COMMITS_STAGED_MAX];
-        struct copy_job jobs[COMMITS_STAGED_MAX];
-        size_t job_step[COMMITS_STAGED_MAX], n_jobs = 0;
-        int fds[COMMITS_STAGED_MAX] = {0};
-        size_t k;
+        int fds[COMMITS_STAGED_MAX];
+        size_t k, staged = 0;
         int r = 0;
 
-        for (k = 0; k < n; k++)
-                g[k] = (struct staged_step){.s = &steps[k], .dfd = -1, .srcfd = -1};
-        /* The copies are set going first: they are most of the work, and
-         * need not wait for a written file's label lookup (with the whole
-         * file_contexts, the run's first one tries hundreds of regexes cold,
-         * each one's first match allocating). */
-        for (k = 0; k < n && r >= 0; k++)
-                if (steps[k].kind == STEP_COPY_DIR && (r = stage_prepare(c, &g[k], &jobs[n_jobs])) >= 0)
-                        job_step[n_jobs++] = k;
-        if (r < 0) {
-                *failed = k - 1;
-                staged_steps_done(g, n, true);
-                return r;
-        }
-        /* The copies start even while the labeler is still being opened
-         * (labels follow as soon as it is there). */
-        const struct label_source later = {labeler_get, c};
-        if (n_jobs > 0 && (r = c->labeler_settled ? copy_trees(jobs, n_jobs, c->labeler)
-                                                   : copy_trees_labelled_later(jobs, n_jobs, &later)) < 0) {
-                for (size_t j = 0; j < n_jobs; j++)
-                        if (jobs[j].r < 0) {
-                                *failed = job_step[j];
-                                break;
-                        }
-                staged_steps_done(g, n, true);
-                return r;
-        }
-        if ((r = settle_labeler(c)) < 0) {
-                *failed = 0;
-                staged_steps_done(g, n, true);
-                return r;
-        }
-        for (k = 0; k < n && r >= 0; k++)
-                if (steps[k].kind != STEP_COPY_DIR)
-                        r = stage_prepare(c, &g[k], NULL);
-        if (r < 0) {
-                *failed = k - 1;
-                staged_steps_done(g, n, true);
-                return r;
-        }
-        if (last)
-                release_labeler(c);
-        for (k = 0; k < n; k++)
-                fds[k] = g[k].dfd;
-        if ((r = commits_barrier_staged(&c->commits, fds, n)) < 0) {
-                *failed = 0;
-                staged_steps_done(g, n, true);
-                return r;
-        }
         for (k = 0; k < n; k++) {
+                const struct step *s = &steps[k];
+                g[k] = (struct staged_step){.dfd = -1};
+                staged = k + 1;
+                if ((r = g[k].dfd = open_parent(c, s->path, &g[k].name)) < 0)
+                        break;
+                fds[k] = g[k].dfd;
+                if (s->kind == STEP_COPY_DIR) {
+                        if ((r = staged_name(g[k].name, &g[k].staged)) >= 0)
+                                r = stage_copy(c, s, g[k].dfd, g[k].staged);
+                } else {
+                        _cleanup_free_ char *con = NULL;
+                        if ((r = lookup_label(c, s->path, S_IFREG | s->mode, &con)) >= 0)
+                                r = stage_file_at(g[k].dfd, g[k].name, s->data, s->len, s->mode, s->uid, s->gid,
+                                                  con, s->tag, &g[k].staged);
+                }
+                if (r < 0)
+                        break;
+        }
+        if (r >= 0) {
+                r = commits_barrier_staged(&c->commits, fds, n);
+                k = 0;
+        }
+        for (; k < n && r >= 0; k++) {
                 bool copy = steps[k].kind == STEP_COPY_DIR;
                 if ((r = commits_barrier(&c->commits, g[k].dfd, false)) < 0 ||
                     (r = publish_staged_at(g[k].dfd, g[k].staged, g[k].name, copy ? RENAME_EXCHANGE : 0)) < 0 ||
                     (r = commits_defer(&c->commits, g[k].dfd)) < 0)
                         break;
-                if (!copy) {
-                        free(g[k].staged);
-                        g[k].staged = NULL;
-                        continue;
-                }
-                log_debug("copied %s: %" PRIu64 " files, %" PRIu64 " directories, %" PRIu64 " symlinks, %" PRIu64
-                          " bytes; %" PRIu64 " labelled once the file contexts were open",
-                          steps[k].path, g[k].job->st.files, g[k].job->st.dirs, g[k].job->st.symlinks,
-                          g[k].job->st.bytes, g[k].job->st.late_labels);
-                /* The old symlink now sits at the staged name. */
-                if ((r = rm_rf_at(g[k].dfd, g[k].staged)) < 0)
+                /* A copy's old symlink now sits at the staged name. */
+                if (copy && (r = rm_rf_at(g[k].dfd, g[k].staged)) < 0)
                         break;
                 free(g[k].staged);
                 g[k].staged = NULL;
         }
-        *failed = k;
-        staged_steps_done(g, n, true);
+        *failed = k < n ? k : n - 1;
+        for (k = 0; k < staged; k++) {
+                if (g[k].staged)
+                        rm_rf_at(g[k].dfd, g[k].staged);
+                free(g[k].staged);
+                if (g[k].dfd >= 0)
+                        close(g[k].dfd);
+        }
         return r;
 }
 
-int apply_plan(int rootfd, const char *root_display, const struct plan *p, size_t max_steps,
-               struct labels_ahead *ahead) {
-        struct apply_ctx c = {.rootfd = rootfd, .root_display = root_display, .p = p, .ahead = ahead};
+int apply_plan(int rootfd, const char *root, const char *root_display, const struct plan *p, size_t max_steps) {
+        struct apply_ctx c = {.rootfd = rootfd, .root = root, .root_display = root_display, .p = p};
         int r = 0;
 
         if (p->n == 0)
                 return 0;
+        if ((r = start_labeler(&c)) < 0)
+                return r;
         size_t end = p->n < max_steps ? p->n : max_steps;
         for (size_t i = 0; i < end; i++) {
                 const struct step *s = &p->steps[i];
-                size_t n = group_len(p, i, end);
+                size_t n = group_len(p, i, end), failed = 0;
                 if (n >= 2) {
-                        size_t failed = 0;
                         for (size_t k = 0; k < n; k++)
                                 log_info("%s", s[k].why);
-                        r = do_group(&c, s, n, i + n == p->n, &failed);
+                        r = do_group(&c, s, n, &failed);
                         if (r < 0) {
                                 log_errno(r, "Failed to %s (at %s%s)", s[failed].why, root_display, s[failed].path);
                                 break;
@@ -712,8 +523,6 @@ int apply_plan(int rootfd, const char *root_display, const struct plan *p, size_
                         i += n - 1;
                         continue;
                 }
-                if ((r = settle_labeler(&c)) < 0)
-                        break;
                 log_info("%s", s->why);
                 r = do_step(&c, s);
                 if (r < 0) {
@@ -728,8 +537,6 @@ int apply_plan(int rootfd, const char *root_display, const struct plan *p, size_
         if (k < 0 && r >= 0)
                 r = log_errno(k, "Failed to flush %s", root_display);
         commits_done(&c.commits);
-        if (c.freeing_started)
-                pthread_join(c.freeing, NULL);
         labeler_free(c.labeler);
         return r;
 }

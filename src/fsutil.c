@@ -125,7 +125,7 @@ static int fill_staged(int fd, const void *buf, size_t len, mode_t mode, uid_t u
                 return negerrno();
         if (fchmod(fd, mode & 07777) < 0)
                 return negerrno();
-        if (label && fsetxattr(fd, "security.selinux", label, strlen(label) + 1, 0) < 0)
+        if (label && fsetxattr(fd, XATTR_SELINUX, label, strlen(label) + 1, 0) < 0)
                 return negerrno();
         if (tag && fsetxattr(fd, XATTR_TAG, tag, strlen(tag), 0) < 0)
                 return negerrno();

@@ -35,6 +35,8 @@ int stage_file_at(int dirfd, const char *name, const void *buf, size_t len, mode
  * untouched. */
 int publish_staged_at(int dirfd, const char *staged, const char *name, unsigned flags);
 
+#define XATTR_SELINUX "security.selinux"
+
 /* What this program wrote, recorded on the file itself: whoever replaces the
  * file (semodule writes a new one) drops the record with it. */
 #define XATTR_TAG "user.ignition-selinux"

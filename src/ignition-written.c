@@ -193,13 +193,13 @@ static int add_homes(struct finder *f, const struct ignition_cache *c) {
         return 0;
 }
 
-static int collect_unlabelled(int dirfd, const char *name, const char *path, mode_t type, void *arg) {
+static int collect_unlabelled(const struct walk_entry *e, void *arg) {
         struct finder *f = arg;
-        int r = label_missing(dirfd, name);
+        int r = label_missing(e->dirfd, e->name);
 
         if (r <= 0)
                 return r;
-        return push(&f->w->unlabelled, &f->w->n_unlabelled, &f->unlabelled_allocated, strdup(path));
+        return push(&f->w->unlabelled, &f->w->n_unlabelled, &f->unlabelled_allocated, strdup(e->path));
 }
 
 /* Sorted, each once, none beneath another (labelled with it). */
@@ -243,7 +243,8 @@ int written_find(int rootfd, const struct ignition_cache *c, struct written *w) 
         for (size_t i = 0; r >= 0 && i < w->n_roots; i++) {
                 const char *name;
                 _cleanup_close_ int dfd = root_open_parent_nofollow(rootfd, w->roots[i], &name);
-                r = dfd < 0 ? dfd : walk_tree(dfd, name, w->roots[i], collect_unlabelled, &f);
+                static const struct walk_ops ops = {.enter = collect_unlabelled};
+                r = dfd < 0 ? dfd : walk_tree(dfd, name, w->roots[i], &ops, &f);
         }
         if (r < 0)
                 written_free(w);

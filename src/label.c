@@ -15,26 +15,15 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "fcsubset.h"
-#include "labelcache.h"
+#include "fsutil.h"
 #include "log.h"
 #include "root.h"
 #include "util.h"
 #include "walk.h"
 
 
-#define XATTR_SELINUX "security.selinux"
-
 struct labeler {
         struct selabel_handle *h;
-        struct label_cache *cache; /* NULL: every lookup goes to libselinux */
-        /* With a subset (h holds only the specs that can match beneath
-         * `roots`): a path elsewhere goes to the whole file_contexts,
-         * opened the first time one is asked for. */
-        char **roots;
-        size_t n_roots;
-        int filesfd;
-        struct selabel_handle *whole;
 };
 
 /* Every file libselinux opens beside SELABEL_OPT_PATH (3.4: the base, its
@@ -71,146 +60,46 @@ static int check_no_links(int filesfd) {
         return 0;
 }
 
-static struct selabel_handle *open_handle(const char *path) {
-        /* No validation: that asks the running kernel's policy, and the
-         * initramfs kernel has none loaded (or a different one). */
-        const struct selinux_opt opts[] = {
-                {SELABEL_OPT_PATH, path},
-                {SELABEL_OPT_VALIDATE, NULL},
-        };
-        return selabel_open(SELABEL_CTX_FILE, opts, ELEMENTSOF(opts));
-}
-
-static int open_whole(int filesfd, struct selabel_handle **h) {
+int labeler_open(int policy_dirfd, struct labeler **out) {
         char path[64];
-
-        snprintf(path, sizeof(path), "/proc/self/fd/%d/file_contexts", filesfd);
-        *h = open_handle(path);
-        return *h ? 0 : negerrno();
-}
-
-/* The subset for `roots`: 0, or -EOPNOTSUPP (the whole is needed) or
- * -ENOMEM. */
-static int open_subset(struct labeler *l, int filesfd, const char *const *roots, size_t n_roots) {
-        char path[64];
-        int memfd, r = fc_subset_open(filesfd, roots, n_roots, &memfd);
-
-        if (r < 0)
-                return r == -ENOMEM ? r : -EOPNOTSUPP;
-        snprintf(path, sizeof(path), "/proc/self/fd/%d", memfd);
-        l->h = open_handle(path);
-        r = l->h ? 0 : negerrno();
-        close(memfd);
-        if (r < 0)
-                return r == -ENOMEM ? r : -EOPNOTSUPP;
-        if (!(l->roots = calloc(n_roots, sizeof(char *))))
-                return -ENOMEM;
-        for (size_t i = 0; i < n_roots; i++)
-                if (!(l->roots[l->n_roots++] = strdup(roots[i])))
-                        return -ENOMEM;
-        l->filesfd = fcntl(filesfd, F_DUPFD_CLOEXEC, 3);
-        return l->filesfd < 0 ? negerrno() : 0;
-}
-
-int labeler_open_for(int policy_dirfd, const char *const *roots, size_t n_roots, struct labeler **out) {
-        int r;
 
         _cleanup_close_ int filesfd = open_files_dir(policy_dirfd);
         if (filesfd < 0)
                 return filesfd;
-        r = check_no_links(filesfd);
+        int r = check_no_links(filesfd);
         if (r < 0)
                 return r;
         struct labeler *l = calloc(1, sizeof(*l));
         if (!l)
                 return -ENOMEM;
-        l->filesfd = -1;
-        /* For tests and benchmarks that compare with the whole. */
-        const char *ns = getenv("IGNITION_SELINUX_NO_FC_SUBSET");
-        bool subset = n_roots && !(ns && streq(ns, "1"));
-        r = subset ? open_subset(l, filesfd, roots, n_roots) : -EOPNOTSUPP;
-        /* (open_subset() leaves l->h unset whenever it says -EOPNOTSUPP) */
-        if (r == -EOPNOTSUPP) {
-                if (subset)
-                        log_debug("file contexts: the part for the paths written cannot be shown equal to "
-                                  "the whole, loading the whole");
-                r = open_whole(filesfd, &l->h);
-        }
-        if (r < 0) {
-                labeler_free(l);
+        /* Through the directory's fd, which was reached inside the root.
+         * No validation: that asks the running kernel's policy, and the
+         * initramfs kernel has none loaded (or a different one). */
+        snprintf(path, sizeof(path), "/proc/self/fd/%d/file_contexts", filesfd);
+        const struct selinux_opt opts[] = {
+                {SELABEL_OPT_PATH, path},
+                {SELABEL_OPT_VALIDATE, NULL},
+        };
+        l->h = selabel_open(SELABEL_CTX_FILE, opts, ELEMENTSOF(opts));
+        if (!l->h) {
+                r = negerrno();
+                free(l);
                 return r;
-        }
-        /* For tests and benchmarks that compare with libselinux alone. A
-         * subset of a few dozen specs needs no cache: libselinux tries them
-         * in about a microsecond, less than working out a cache key. */
-        const char *nc = getenv("IGNITION_SELINUX_NO_LABEL_CACHE");
-        if (!l->roots && !(nc && streq(nc, "1"))) {
-                r = label_cache_open(filesfd, &l->cache);
-                if (r == -ENOMEM) {
-                        labeler_free(l);
-                        return r;
-                }
-                if (r < 0)
-                        log_debug("file contexts not cached: %s", strerror(-r));
         }
         *out = l;
         return 0;
 }
 
-int labeler_open(int policy_dirfd, struct labeler **out) {
-        return labeler_open_for(policy_dirfd, NULL, 0, out);
-}
-
 void labeler_free(struct labeler *l) {
         if (!l)
                 return;
-        if (l->h)
-                selabel_close(l->h);
-        if (l->whole)
-                selabel_close(l->whole);
-        label_cache_free(l->cache);
-        for (size_t i = 0; i < l->n_roots; i++)
-                free(l->roots[i]);
-        free(l->roots);
-        if (l->filesfd >= 0)
-                close(l->filesfd);
+        selabel_close(l->h);
         free(l);
 }
 
 int label_lookup(struct labeler *l, const char *path, mode_t mode, char **con) {
-        int key = l->cache ? label_cache_key(l->cache, path, mode) : LABEL_CACHE_MISS;
-        const char *known;
-        char *c = NULL;
-
-        if (key >= 0 && label_cache_get(l->cache, key, &known)) {
-                if (!known)
-                        return -ENOENT;
-                return (*con = strdup(known)) ? 0 : -ENOMEM;
-        }
-        struct selabel_handle *h = l->h;
-        if (l->roots && !fc_beneath_any(path, (const char *const *)l->roots, l->n_roots)) {
-                if (!l->whole) {
-                        log_debug("%s: not beneath the paths the file contexts were loaded for, loading them all",
-                                  path);
-                        int r = open_whole(l->filesfd, &l->whole);
-                        if (r < 0)
-                                return r == -ENOENT ? -EIO : r;
-                }
-                h = l->whole;
-        }
         /* Also -ENOENT for "<<none>>": such paths are to be left alone. */
-        if (selabel_lookup_raw(h, &c, path, (int)(mode & S_IFMT)) < 0) {
-                int r = negerrno();
-                if (r == -ENOENT && key >= 0 && label_cache_put(l->cache, key, NULL) < 0)
-                        return -ENOMEM;
-                return r;
-        }
-        if (key >= 0 && label_cache_put(l->cache, key, c) < 0) {
-                freecon(c);
-                return -ENOMEM;
-        }
-        *con = c;
-        return 0;
+        return selabel_lookup_raw(l->h, con, path, (int)(mode & S_IFMT)) < 0 ? negerrno() : 0;
 }
 
 static bool label_is(const char *cur, ssize_t n, const char *want) {
@@ -298,13 +187,13 @@ static int first_link(struct tree *t, int dirfd, const char *name, bool *first) 
         return 0;
 }
 
-static int label_one(int dirfd, const char *name, const char *path, mode_t type, void *arg) {
+static int label_one(const struct walk_entry *e, void *arg) {
         struct tree *t = arg;
         bool changed = false, first = true;
-        int r = S_ISDIR(type) ? 0 : first_link(t, dirfd, name, &first);
+        int r = S_ISDIR(e->type) ? 0 : first_link(t, e->dirfd, e->name, &first);
 
         if (r >= 0 && first)
-                r = set_label(t->l, dirfd, name, path, type, &changed);
+                r = set_label(t->l, e->dirfd, e->name, e->path, e->type, &changed);
         if (r >= 0 && changed && t->changed)
                 (*t->changed)++;
         return r < 0 ? r : 0;
@@ -312,7 +201,8 @@ static int label_one(int dirfd, const char *name, const char *path, mode_t type,
 
 int label_tree(struct labeler *l, int dirfd, const char *name, const char *path, size_t *changed) {
         struct tree t = {.l = l, .changed = changed};
-        int r = walk_tree(dirfd, name, path, label_one, &t);
+        static const struct walk_ops ops = {.enter = label_one};
+        int r = walk_tree(dirfd, name, path, &ops, &t);
 
         free(t.seen);
         return r;

@@ -12,11 +12,6 @@ struct labeler;
 /* Opens the file_contexts of the policy whose directory
  * (/etc/selinux/<type> on the target) is open at policy_dirfd. */
 int labeler_open(int policy_dirfd, struct labeler **out);
-/* The same for labelling `roots` (in-target paths) and what lies beneath
- * them: only the specs that can match there are loaded, when that is shown
- * to give the same labels (src/fcsubset.h); a path elsewhere is looked up
- * in the whole file_contexts, loaded then. */
-int labeler_open_for(int policy_dirfd, const char *const *roots, size_t n_roots, struct labeler **out);
 void labeler_free(struct labeler *l);
 
 /* The context file_contexts gives to `path` (an absolute in-target path) of

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <malloc.h>
 #include <stdint.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -156,10 +155,16 @@ static int read_cmdline(const char *path, struct kcmdline *k, struct diags *d) {
         return kcmdline_parse(path, text, k, d);
 }
 
-/* The test suite stops `apply` after N steps to reach every intermediate state. */
-static size_t max_steps_from_env(void) {
+/* A test build (make's build/tests/ignition-selinux-hooks) stops `apply`
+ * after N steps, so that the fault suite can reach every intermediate
+ * state; the product reads no such switch. */
+static size_t max_steps(void) {
+#ifdef IGNITION_SELINUX_TEST_HOOKS
         const char *e = getenv("IGNITION_SELINUX_MAX_STEPS");
-        return e && *e ? (size_t)strtoull(e, NULL, 10) : SIZE_MAX;
+        if (e && *e)
+                return (size_t)strtoull(e, NULL, 10);
+#endif
+        return SIZE_MAX;
 }
 
 /* The config Ignition ran: --ignition-config, else the --config files (a
@@ -191,7 +196,6 @@ static int run(bool do_apply, int argc, char **argv) {
         struct diags d = {0};
         struct plan p = {0};
         struct ignition_cache ign = {0};
-        struct labels_ahead *ahead = NULL;
         int r, ret = EXIT_OK;
 
         kcmdline_init(&k);
@@ -230,15 +234,6 @@ static int run(bool do_apply, int argc, char **argv) {
                         .rootfd = rootfd, .root_display = display, .cfg = &cfg, .kcmd = &k, .ignition = &ign};
                 r = plan_build(&in, &p, &d);
         }
-        if (r >= 0 && do_apply && p.n > 0) {
-                /* Planning parsed whole policies with libsepol; hand that
-                 * memory back before the file contexts are mapped, so the
-                 * two peaks do not add up in the initramfs's RAM. Then open
-                 * those while the preflight reads the disks; failing to
-                 * start that only means apply_plan() opens them itself. */
-                malloc_trim(0);
-                (void)labels_ahead_start(rootfd, &p, &ahead);
-        }
         if (r >= 0) {
                 struct preflight_input pi = {
                         .rootfd = rootfd,
@@ -263,7 +258,7 @@ static int run(bool do_apply, int argc, char **argv) {
         }
         if (p.n == 0)
                 log_info(p.block_found ? "nothing to change on %s" : "no selinux block: %s left as it is", o.root);
-        r = apply_plan(rootfd, display, &p, max_steps_from_env(), ahead);
+        r = apply_plan(rootfd, o.root, display, &p, max_steps());
         if (r < 0) {
                 ret = EXIT_APPLY;
                 goto out;
@@ -274,7 +269,6 @@ static int run(bool do_apply, int argc, char **argv) {
         else if (load_policy_for_boot(rootfd, o.root, &p) < 0)
                 ret = EXIT_LOAD;
 out:
-        labels_ahead_free(ahead);
         plan_free(&p);
         ignition_cache_free(&ign);
         diags_free(&d);
@@ -353,9 +347,6 @@ static int run_denials(int argc, char **argv) {
 }
 
 int main(int argc, char **argv) {
-        /* The copy and labeler threads allocate little; an arena each would
-         * only add to the peak RSS, which the initramfs pays in RAM. */
-        mallopt(M_ARENA_MAX, 1);
         if (argc < 2) {
                 usage(stderr);
                 return EXIT_USAGE;

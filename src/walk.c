@@ -13,7 +13,7 @@
 #include "util.h"
 
 struct walk {
-        walk_fn fn;
+        const struct walk_ops *ops;
         void *arg;
         /* The in-target path of the entry being visited, one buffer for the
          * whole walk. */
@@ -34,60 +34,89 @@ static mode_t dtype_to_mode(unsigned char t) {
         }
 }
 
-static int walk_dir(struct walk *w, int fd);
+/* A directory's entries, read with getdents64() into one buffer: a DIR
+ * stream costs a dup, an fstat, two fcntls, an lseek and a close more per
+ * directory, which under emulation (a QEMU boot without KVM) is real time. */
+#define DIRENT_BUF (32 * 1024)
 
-static int visit(struct walk *w, int dirfd, const char *name, mode_t type) {
+struct listing {
+        char *buf;
+        size_t used, size;
+};
+
+static int list_dir(int fd, struct listing *l) {
+        *l = (struct listing){0};
+        for (;;) {
+                if (l->size - l->used < DIRENT_BUF / 2) {
+                        size_t n = l->size ? l->size * 2 : DIRENT_BUF;
+                        char *p = realloc(l->buf, n);
+                        if (!p)
+                                return -ENOMEM;
+                        l->buf = p;
+                        l->size = n;
+                }
+                ssize_t n = getdents64(fd, l->buf + l->used, l->size - l->used);
+                if (n < 0)
+                        return negerrno();
+                if (n == 0)
+                        return 0;
+                l->used += (size_t)n;
+        }
+}
+
+static int visit(struct walk *w, int dirfd, const char *name, mode_t type, unsigned depth);
+
+static int visit_dir_contents(struct walk *w, int fd, unsigned depth) {
+        struct listing l;
+        size_t saved;
+        int r = list_dir(fd, &l);
+
+        for (size_t off = 0; r >= 0 && off < l.used;) {
+                const struct dirent64 *de = (const struct dirent64 *)(l.buf + off);
+                off += de->d_reclen;
+                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+                        continue;
+                if ((r = pathbuf_push(&w->p, de->d_name, &saved)) < 0)
+                        break;
+                r = visit(w, fd, de->d_name, dtype_to_mode(de->d_type), depth + 1);
+                pathbuf_pop(&w->p, saved);
+        }
+        free(l.buf);
+        return r < 0 ? r : 0;
+}
+
+static int visit(struct walk *w, int dirfd, const char *name, mode_t type, unsigned depth) {
+        struct walk_entry e = {.dirfd = dirfd, .name = name, .path = w->p.path, .type = type, .fd = -1,
+                               .depth = depth};
         struct stat st;
         int r;
 
         /* d_type saves a stat per entry; only some filesystems lack it. */
-        if (!type) {
+        if (!e.type) {
                 if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                         return negerrno();
-                type = st.st_mode & S_IFMT;
+                e.type = st.st_mode & S_IFMT;
         }
-        r = w->fn(dirfd, name, w->p.path, type, w->arg);
-        if (r != 0 || !S_ISDIR(type))
+        if (!S_ISDIR(e.type)) {
+                r = w->ops->enter(&e, w->arg);
                 return r < 0 ? r : 0;
+        }
         _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0 || fstat(fd, &st) < 0)
                 return negerrno();
+        e.fd = fd;
+        r = w->ops->enter(&e, w->arg);
+        if (r != 0)
+                return r < 0 ? r : 0;
         /* A filesystem mounted beneath is another's to walk. */
-        return st.st_dev == w->dev ? walk_dir(w, fd) : 0;
-}
-
-static int walk_dir(struct walk *w, int fd) {
-        struct dirent *de;
-        size_t saved;
-        int r = 0;
-
-        int rfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-        if (rfd < 0)
-                return negerrno();
-        DIR *d = fdopendir(rfd);
-        if (!d) {
-                r = negerrno();
-                close(rfd);
+        if (st.st_dev == w->dev && (r = visit_dir_contents(w, fd, depth)) < 0)
                 return r;
-        }
-        while ((errno = 0, de = readdir(d))) {
-                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                        continue;
-                r = pathbuf_push(&w->p, de->d_name, &saved);
-                if (r < 0)
-                        break;
-                r = visit(w, fd, de->d_name, dtype_to_mode(de->d_type));
-                pathbuf_pop(&w->p, saved);
-                if (r < 0)
-                        break;
-        }
-        if (r == 0 && errno)
-                r = negerrno();
-        closedir(d);
-        return r;
+        /* The children may have moved the buffer's end: it is this entry's
+         * path again once they are popped. */
+        return w->ops->leave ? w->ops->leave(&e, w->arg) : 0;
 }
 
-int walk_tree(int dirfd, const char *name, const char *path, walk_fn fn, void *arg) {
+int walk_tree(int dirfd, const char *name, const char *path, const struct walk_ops *ops, void *arg) {
         struct stat st;
         int r;
 
@@ -98,8 +127,7 @@ int walk_tree(int dirfd, const char *name, const char *path, walk_fn fn, void *a
         struct walk *w = malloc(sizeof(*w));
         if (!w)
                 return -ENOMEM;
-        w->fn = fn;
-        w->arg = arg;
+        *w = (struct walk){.ops = ops, .arg = arg, .dev = st.st_dev};
         w->p.len = strlen(path);
         /* "/etc/selinux/mcs/" and "/etc/selinux/mcs" are the same place. */
         while (w->p.len > 1 && path[w->p.len - 1] == '/')
@@ -110,8 +138,7 @@ int walk_tree(int dirfd, const char *name, const char *path, walk_fn fn, void *a
         }
         memcpy(w->p.path, path, w->p.len);
         w->p.path[w->p.len] = '\0';
-        w->dev = st.st_dev;
-        r = visit(w, dirfd, name, st.st_mode & S_IFMT);
+        r = visit(w, dirfd, name, st.st_mode & S_IFMT, 0);
         free(w);
         return r;
 }

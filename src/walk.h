@@ -1,17 +1,30 @@
 /* SPDX-License-Identifier: MIT */
-/* A tree walk on directory fds that never follows a symlink: one place
- * for "every entry beneath this one". */
+/* The one tree walk: on directory fds, never following a symlink, never
+ * leaving the filesystem it starts on (as setfiles does not). */
 #pragma once
 
 #include <sys/types.h>
 
-/* Called for each entry: its parent directory's fd, its name there, its
- * in-target path, its file type (the S_IFMT bits). A negative return stops
- * the walk; a positive one skips what lies beneath a directory. */
-typedef int (*walk_fn)(int dirfd, const char *name, const char *path, mode_t type, void *arg);
+struct walk_entry {
+        int dirfd;        /* the directory holding the entry */
+        const char *name; /* its name there */
+        const char *path; /* its in-target path */
+        mode_t type;      /* its file type (the S_IFMT bits) */
+        int fd;           /* a directory: open for reading, else -1 */
+        unsigned depth;   /* 0 for the entry the walk starts at */
+};
 
-/* Visits entry `name` of dirfd, whose in-target path is `path`, and
- * everything beneath it on the same filesystem, parents before children
- * (a mount point is visited, what is mounted there is not walked, as
- * setfiles does). Returns 0, the first negative return of fn, or -errno. */
-int walk_tree(int dirfd, const char *name, const char *path, walk_fn fn, void *arg);
+struct walk_ops {
+        /* Every entry, parents before children. A negative return stops the
+         * walk; a positive one skips what lies beneath a directory. */
+        int (*enter)(const struct walk_entry *e, void *arg);
+        /* Every directory entered, after what lies beneath it. May be NULL. */
+        int (*leave)(const struct walk_entry *e, void *arg);
+};
+
+/* Walks entry `name` of dirfd ("." for dirfd itself), whose in-target path
+ * is `path`, and everything beneath it on the same filesystem: a mount
+ * point is entered, what is mounted there is not walked. Each directory is
+ * listed whole before its entries are visited, so they may change it.
+ * Returns 0, the first negative return of a callback, or -errno. */
+int walk_tree(int dirfd, const char *name, const char *path, const struct walk_ops *ops, void *arg);
