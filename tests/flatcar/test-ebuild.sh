@@ -65,6 +65,9 @@ else
 	fail "the phases: $(tail -n 15 "$T/plain.log")"
 fi
 img=$T/plain/image
+mk=$T/plain/ignition-selinux-$version/Makefile
+check "src_prepare: the Makefile runs \$(PKG_CONFIG), the toolchain's, not pkg-config by name" \
+	eval 'grep -q "\$(shell \$(PKG_CONFIG) " "$mk" && ! grep -q "\$(shell pkg-config " "$mk"'
 check "compiled without -Werror, with the CFLAGS given" eval '
 	grep " -c -o " "$T/plain.log" | grep -q -- "-O1 -g" && ! grep " -c -o " "$T/plain.log" | grep -q -- -Werror'
 check "linked with the LDFLAGS given" eval 'grep -q -- "-Wl,--as-needed .*-o build/ignition-selinux" "$T/plain.log"'
