@@ -19,15 +19,16 @@ trap cleanup EXIT
 mkdir "$rmnt"
 
 # The layout, in 512-byte sectors: Flatcar's partition numbers (5 and 8 are blank there and
-# absent here), names and filesystems; sizes shrunk (OEM stays large enough for mkfs.btrfs).
+# absent here), names and filesystems; sizes shrunk, so the btrfs filesystems are made in
+# mixed mode (mkfs.btrfs wants 114 MB otherwise).
 EFI_START=2048 EFI_SIZE=32768
 BIOS_START=34816 BIOS_SIZE=4096
 USRA_START=38912 USRA_SIZE=65536
 USRB_START=104448 USRB_SIZE=16384
-OEM_START=120832 OEM_SIZE=262144
-OEMC_START=382976 OEMC_SIZE=16384
-ROOT_START=399360 ROOT_SIZE=32768
-IMAGE_MB=212
+OEM_START=120832 OEM_SIZE=131072
+OEMC_START=251904 OEMC_SIZE=16384
+ROOT_START=268288 ROOT_SIZE=32768
+IMAGE_MB=148
 
 # mkfs_file KIND SECTORS LABEL [DIR]: a filesystem image in $T/fs.img (DIR: its contents).
 mkfs_file() {
@@ -36,7 +37,7 @@ mkfs_file() {
 	truncate -s $((sectors * 512)) "$T/fs.img"
 	case $kind in
 	vfat) mkfs.vfat -n "$label" "$T/fs.img" >/dev/null ;;
-	btrfs) mkfs.btrfs -q ${label:+-L "$label"} ${dir:+--rootdir "$dir"} "$T/fs.img" >/dev/null 2>&1 ;;
+	btrfs) mkfs.btrfs -q --mixed ${label:+-L "$label"} ${dir:+--rootdir "$dir"} "$T/fs.img" >/dev/null 2>&1 ;;
 	btrfs-mixed) mkfs.btrfs -q --mixed "$T/fs.img" >/dev/null 2>&1 ;;
 	ext4) mkfs.ext4 -q -F ${label:+-L "$label"} ${dir:+-d "$dir"} "$T/fs.img" ;;
 	esac

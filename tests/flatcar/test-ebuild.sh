@@ -30,12 +30,18 @@ has_deps() {
 }
 check "the dependencies the program links, by their Gentoo names" has_deps
 
-# run_phases NAME [VAR=VALUE...]: unpacks the tarball and runs the ebuild's phases in a
+# run_phases NAME [VAR=VALUE...]: unpacks the tarball (NAME plain; the others start from its
+# built tree) and runs the ebuild's phases in a
 # subshell with stand-ins for Portage's helpers; the image lands in $T/NAME/image.
 run_phases() {
 	local name=$1; shift
 	mkdir -p "$T/$name"
-	tar -xzf "$tarball" -C "$T/$name"
+	if [[ $name != plain && -d $T/plain/ignition-selinux-$version/build ]]; then
+		# The plain run's tree, built: the phases again without compiling it all again.
+		cp -a "$T/plain/ignition-selinux-$version" "$T/$name/"
+	else
+		tar -xzf "$tarball" -C "$T/$name"
+	fi
 	(
 		set -e
 		cd "$T/$name/ignition-selinux-$version"
