@@ -281,5 +281,28 @@ read_oem "$img" "$T/oem"
 check "rename fails while mounted read-write: exit non-zero, unmounted, detached, no staged file" \
 	eval '[[ $rc -ne 0 ]] && no_leaks && [[ ! -e $T/oem/base/.base.ign.new && ! -e $T/oem/base/base.ign ]]'
 
+# A TERM while the OEM partition is mounted (a stand-in cp holds it there): cleaned up too.
+mv "$T/shim/mv" "$T/shim/mv.off"
+printf '#!/bin/sh\necho $$ >"%s/shim.pid"\nexec sleep 60\n' "$T" >"$T/shim/cp"
+chmod +x "$T/shim/cp"
+img=$T/signal.img
+cp --sparse=always "$T/existing.img" "$img"
+before=$(sum "$img")
+rm -f "$T/shim.pid"
+PATH=$T/shim:$PATH "$BAKE" "$img" --mode disabled >"$T/signal.out" 2>&1 &
+pid=$!
+for _ in $(seq 100); do [[ -s $T/shim.pid ]] && break; sleep 0.1; done
+mounted=$(grep -c 'bake-default\.' /proc/mounts || true)
+kill -TERM "$pid"
+[[ -s $T/shim.pid ]] && kill -TERM "$(cat "$T/shim.pid")"
+set +e; wait "$pid"; rc=$?; set -e
+check "TERM while mounted: exit 143, unmounted, detached, image unchanged" \
+	eval '[[ $mounted -ge 1 && $rc -eq 143 && $(sum "$img") == "$before" ]] && no_leaks'
+
+img=$T
+before=
+bake "$T" --mode enforcing
+check "a directory as IMAGE is refused" eval '[[ $rc -eq 1 ]] && has "not a regular file"'
+
 check "after every run: no loop device on the test's images, no mount left" no_leaks
 finish
