@@ -18,12 +18,15 @@ CFLAGS ?= -O2 -g
 # -Werror holds for this project's own builds and tests. A distribution build passes WERROR=
 # (empty), so that a newer compiler's new warnings do not fail it (contrib/flatcar/'s ebuild).
 WERROR ?= -Werror
-override CFLAGS += -std=gnu11 -Wall -Wextra $(WERROR) -Wshadow -Wno-unused-parameter \
+override CFLAGS += -std=gnu11 -Wall -Wextra $(WERROR) -Wshadow -Wno-unused-parameter -iquote src \
 	-D_GNU_SOURCE -DVERSION='"$(VERSION)"' $(PKG_CFLAGS) $(SANFLAGS)
 override LDFLAGS += $(SANFLAGS)
 
-SRCS := $(sort $(wildcard src/*.c))
-LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out src/main.c,$(SRCS)))
+# src/: the pipeline, cli -> config -> plan -> apply, over selinux/ and lib/ (docs/design.md).
+SRC_DIRS := lib selinux config plan apply report cli
+SRCS := $(sort $(foreach d,$(SRC_DIRS),$(wildcard src/$(d)/*.c)))
+HDRS := $(wildcard src/*/*.h)
+LIB_OBJS := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(filter-out src/cli/main.c,$(SRCS)))
 BIN := $(BUILD)/ignition-selinux
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test-*.c))
@@ -33,33 +36,34 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(TOOL_SRCS))
 PRELOAD_SRCS := $(sort $(wildcard tests/preload/*.c))
 PRELOADS := $(patsubst tests/preload/%.c,$(BUILD)/tests/%.so,$(PRELOAD_SRCS))
 
-.PHONY: all check check-unit check-integration check-asan check-valgrind check-boot install install-dracut clean demo demo-boot bench fuzz fuzz-smoke
+.PHONY: all check check-layout check-unit check-integration check-asan check-valgrind check-boot install install-dracut clean demo demo-boot bench fuzz fuzz-smoke
 
 all: $(BIN)
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)/obj
+$(BUILD)/obj/%.o: src/%.c $(HDRS)
+	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BIN): $(BUILD)/obj/main.o $(LIB_OBJS)
+$(BIN): $(BUILD)/obj/cli/main.o $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # The program with its one test hook (IGNITION_SELINUX_MAX_STEPS: stop apply after N steps),
 # for the fault suite; the product reads no such switch.
 HOOKS_BIN := $(BUILD)/tests/ignition-selinux-hooks
-$(HOOKS_BIN): src/main.c $(LIB_OBJS) $(wildcard src/*.h) | $(BUILD)/tests
+$(HOOKS_BIN): src/cli/main.c $(LIB_OBJS) $(HDRS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) -DIGNITION_SELINUX_TEST_HOOKS $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
 
 $(BUILD)/tests/test-%: tests/unit/test-%.c $(LIB_OBJS) | $(BUILD)/tests
-	$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
 $(BUILD)/tests/tools/%: tests/tools/%.c $(LIB_OBJS) | $(BUILD)/tests/tools
-	$(CC) $(CFLAGS) -Isrc $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_OBJS) $(PKG_LIBS)
 
 # The fault injector is preloaded into the product, so no sanitizer here.
 $(BUILD)/tests/%.so: tests/preload/%.c | $(BUILD)/tests
 	$(CC) -std=gnu11 -O1 -g -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
 
-$(BUILD)/obj $(BUILD)/tests $(BUILD)/tests/tools:
+$(BUILD)/tests $(BUILD)/tests/tools:
 	mkdir -p $@
 
 check-unit: $(UNIT_BINS) $(PRELOADS)
@@ -93,7 +97,12 @@ fuzz:
 fuzz-smoke:
 	fuzz/run.sh 10 --runs 20000 -j$(FUZZ_JOBS)
 
+# src/'s folders include only downwards, and only each other's interface (tests/layout.sh).
+check-layout:
+	tests/layout.sh
+
 check: all
+	$(MAKE) check-layout
 	$(MAKE) check-unit
 	$(MAKE) check-integration
 	$(MAKE) check-valgrind

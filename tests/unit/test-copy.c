@@ -21,8 +21,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "copy.h"
-#include "util.h"
+#include "apply/copy.h"
+#include "lib/util.h"
 
 #define LIB_T "system_u:object_r:lib_t:s0"
 #define BIG_SIZE (3u * 1024 * 1024 + 17)

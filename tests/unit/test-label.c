@@ -24,10 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "copy.h"
-#include "label.h"
-#include "root.h"
-#include "util.h"
+#include "apply/copy.h"
+#include "selinux/selinux.h"
+#include "lib/root.h"
+#include "lib/util.h"
 
 #define HOST_POLICY "/etc/selinux/default"
 #define CTX(t) "system_u:object_r:" t ":s0"
