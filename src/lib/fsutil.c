@@ -15,6 +15,7 @@
 
 #include "root.h"
 #include "util.h"
+#include "walk.h"
 
 int read_full_fd(int fd, size_t max, char **buf, size_t *len) {
         _cleanup_free_ char *data = NULL;
@@ -167,27 +168,15 @@ int publish_staged_at(int dirfd, const char *staged, const char *name, unsigned 
         return 0;
 }
 
-static int rm_dir_contents(int fd) {
-        DIR *d = fdopendir(fd);
-        struct dirent *de;
-        int r = 0;
+static int rm_entry(const struct walk_entry *e, void *arg) {
+        /* A directory is emptied first, then removed on the way back. */
+        if (S_ISDIR(e->type) || unlinkat(e->dirfd, e->name, 0) == 0 || errno == ENOENT)
+                return 0;
+        return negerrno();
+}
 
-        if (!d) {
-                r = negerrno();
-                close(fd);
-                return r;
-        }
-        while ((errno = 0, de = readdir(d))) {
-                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                        continue;
-                r = rm_rf_at(dirfd(d), de->d_name);
-                if (r < 0)
-                        break;
-        }
-        if (r == 0 && errno)
-                r = negerrno();
-        closedir(d);
-        return r;
+static int rm_dir(const struct walk_entry *e, void *arg) {
+        return unlinkat(e->dirfd, e->name, AT_REMOVEDIR) == 0 || errno == ENOENT ? 0 : negerrno();
 }
 
 int rm_rf_at(int dirfd, const char *name) {
@@ -199,17 +188,13 @@ int rm_rf_at(int dirfd, const char *name) {
         if (unlink_err != -EISDIR && unlink_err != -EPERM)
                 return unlink_err;
 
-        int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0) {
-                if (errno == ENOENT)
-                        return 0;
-                /* Not a directory after all: the unlink error is the news. */
-                return errno == ENOTDIR || errno == ELOOP ? unlink_err : negerrno();
-        }
-        int r = rm_dir_contents(fd);
-        if (r < 0)
-                return r;
-        if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-                return negerrno();
-        return 0;
+        struct stat st;
+        if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? 0 : negerrno();
+        /* Not a directory after all: the unlink error is the news. */
+        if (!S_ISDIR(st.st_mode))
+                return unlink_err;
+        static const struct walk_ops ops = {.enter = rm_entry, .leave = rm_dir};
+        int r = walk_tree(dirfd, name, "/", &ops, NULL);
+        return r == -ENOENT ? 0 : r;
 }
