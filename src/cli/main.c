@@ -15,6 +15,7 @@
 #include "config/config.h"
 #include "lib/diag.h"
 #include "lib/fsutil.h"
+#include "lib/lock.h"
 #include "lib/log.h"
 #include "lib/root.h"
 #include "lib/util.h"
@@ -33,11 +34,16 @@ enum exit_code {
         EXIT_DENIALS_UNREADABLE = 3, /* the input could not be read */
 };
 
+/* Long enough for a libsemanage rebuild under emulation (a QEMU boot
+ * without KVM), which another run on the same root would be waiting for. */
+#define LOCK_WAIT_DEFAULT_S 60
+
 struct opts {
         const char *root, *cmdline, *source_root, *platform, *ignition_config;
         const char **configs;
         size_t n_configs;
         bool no_load, verbose;
+        unsigned lock_wait_ms;
 };
 
 static void usage(FILE *f) {
@@ -60,6 +66,8 @@ static void usage(FILE *f) {
               "  --ignition-config FILE  the config Ignition ran (default /run/ignition.json\n"
               "                     under --source-root; with --config, those files)\n"
               "  --no-load          do not load the policy\n"
+              "  --lock-wait SECONDS  wait that long for another run on the same root\n"
+              "                     (default 60; 0: refuse at once)\n"
               "  -v, --verbose      more messages; plan lists every entry it labels\n"
               "  -q, --quiet        errors only\n"
               "  -h, --help         this help\n"
@@ -86,6 +94,7 @@ static int parse_opts(int argc, char **argv, struct opts *o) {
                 OPT_PLATFORM,
                 OPT_IGNITION_CONFIG,
                 OPT_NO_LOAD,
+                OPT_LOCK_WAIT,
                 OPT_VERSION
         };
         static const struct option longopts[] = {
@@ -96,6 +105,7 @@ static int parse_opts(int argc, char **argv, struct opts *o) {
                 {"platform", required_argument, NULL, OPT_PLATFORM},
                 {"ignition-config", required_argument, NULL, OPT_IGNITION_CONFIG},
                 {"no-load", no_argument, NULL, OPT_NO_LOAD},
+                {"lock-wait", required_argument, NULL, OPT_LOCK_WAIT},
                 {"verbose", no_argument, NULL, 'v'},
                 {"quiet", no_argument, NULL, 'q'},
                 {"help", no_argument, NULL, 'h'},
@@ -105,6 +115,7 @@ static int parse_opts(int argc, char **argv, struct opts *o) {
         int c;
 
         o->root = "/sysroot";
+        o->lock_wait_ms = LOCK_WAIT_DEFAULT_S * 1000;
         o->cmdline = "/proc/cmdline";
         o->source_root = "/";
         while ((c = getopt_long(argc, argv, "vqh", longopts, NULL)) >= 0) {
@@ -115,6 +126,17 @@ static int parse_opts(int argc, char **argv, struct opts *o) {
                 case OPT_PLATFORM: o->platform = optarg; break;
                 case OPT_IGNITION_CONFIG: o->ignition_config = optarg; break;
                 case OPT_NO_LOAD: o->no_load = true; break;
+                case OPT_LOCK_WAIT: {
+                        char *end;
+                        errno = 0;
+                        unsigned long v = strtoul(optarg, &end, 10);
+                        if (errno || end == optarg || *end || v > 3600) {
+                                log_error("--lock-wait: expected seconds from 0 to 3600, got \"%s\"", optarg);
+                                return -EINVAL;
+                        }
+                        o->lock_wait_ms = (unsigned)v * 1000;
+                        break;
+                }
                 case 'v': log_set_level(LOG_LVL_DEBUG); o->verbose = true; break;
                 case 'q': log_set_level(LOG_LVL_ERR); break;
                 case 'h': usage(stdout); exit(EXIT_OK);
@@ -184,6 +206,27 @@ static int read_ignition_cache(const struct opts *o, const struct kcmdline *k, s
         return r;
 }
 
+/* apply: alone on the root; plan: beside other plans, never in the middle
+ * of an apply (lib/lock.h). */
+static int lock_root(const struct opts *o, bool exclusive, int *fd) {
+        pid_t holder;
+        int r = root_lock(o->root, exclusive, 0, fd, &holder);
+
+        if (r == -EWOULDBLOCK && o->lock_wait_ms > 0) {
+                log_info("waiting up to %u s for another ignition-selinux (pid %d) on %s", o->lock_wait_ms / 1000,
+                         (int)holder, o->root);
+                r = root_lock(o->root, exclusive, o->lock_wait_ms, fd, &holder);
+        }
+        if (r == -EWOULDBLOCK && holder > 0)
+                log_error("another ignition-selinux is running on %s (pid %d); nothing was changed", o->root,
+                          (int)holder);
+        else if (r == -EWOULDBLOCK)
+                log_error("another ignition-selinux is running on %s; nothing was changed", o->root);
+        else if (r < 0)
+                log_errno(r, "Failed to lock %s", o->root);
+        return r;
+}
+
 static int run(bool do_apply, int argc, char **argv) {
         struct opts o = {0};
         struct kcmdline k;
@@ -191,6 +234,7 @@ static int run(bool do_apply, int argc, char **argv) {
         struct diags d = {0};
         struct plan p = {0};
         struct ignition_cache ign = {0};
+        _cleanup_close_ int lockfd = -1, rootfd = -1;
         int r, ret = EXIT_OK;
 
         kcmdline_init(&k);
@@ -201,9 +245,13 @@ static int run(bool do_apply, int argc, char **argv) {
                 free(o.configs);
                 return EXIT_USAGE;
         }
-        _cleanup_close_ int rootfd = root_open(o.root);
+        rootfd = root_open(o.root);
         if (rootfd < 0) {
                 log_errno(rootfd, "Failed to open the target root %s", o.root);
+                ret = EXIT_APPLY;
+                goto out;
+        }
+        if (lock_root(&o, do_apply, &lockfd) < 0) {
                 ret = EXIT_APPLY;
                 goto out;
         }
