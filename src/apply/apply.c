@@ -25,9 +25,9 @@ struct apply_ctx {
         int rootfd;
         const char *root, *root_display;
         const struct plan *p;
-        /* The file contexts of the plan's policy, opened once before the
-         * first step: every step that writes labels with them. */
-        struct labeler *labeler;
+        /* The file contexts every step that writes labels with: the plan's,
+         * or after a rebuild those it wrote (`own`). */
+        struct labeler *labeler, *own;
         struct commits commits;
 };
 
@@ -183,23 +183,6 @@ static int open_labeler(struct apply_ctx *c, struct labeler **l, char **pdir) {
         return r;
 }
 
-/* Failing to open the file contexts fails the run where labels are needed
- * (SELinux on after switch-root), and is said once; for `disabled` the
- * files are written unlabelled. */
-static int start_labeler(struct apply_ctx *c) {
-        _cleanup_free_ char *pdir = NULL;
-        int r = open_labeler(c, &c->labeler, &pdir);
-
-        if (r < 0 && (c->p->mode != SE_MODE_DISABLED || r == -ENOMEM)) {
-                if (pdir)
-                        log_errno(r, "Failed to read the file contexts of %s%s", c->root_display, pdir);
-                return r;
-        }
-        if (r < 0)
-                log_warning("no file contexts under %s%s: files written unlabelled", c->root_display, pdir);
-        return 0;
-}
-
 /* Labels what a rebuild wrote, from the file contexts it wrote: the store
  * and the policy directory. Later steps label with those too. */
 static int relabel_outputs(struct apply_ctx *c) {
@@ -209,8 +192,8 @@ static int relabel_outputs(struct apply_ctx *c) {
 
         if (r < 0)
                 return r;
-        labeler_free(c->labeler);
-        c->labeler = l;
+        labeler_free(c->own);
+        c->labeler = c->own = l;
         const char *const trees[] = {pdir, "/var/lib/selinux"};
         for (size_t i = 0; i < ELEMENTSOF(trees) && r >= 0; i++) {
                 const char *name;
@@ -457,6 +440,9 @@ static int do_group(struct apply_ctx *c, const struct step *steps, size_t n, siz
                 const struct step *s = &steps[k];
                 g[k] = (struct staged_step){.dfd = -1};
                 staged = k + 1;
+                /* Said as each is staged: a later one that fails is the
+                 * last thing said, not the mode already announced. */
+                log_info("%s", s->why);
                 if ((r = g[k].dfd = open_parent(c, s->path, &g[k].name)) < 0)
                         break;
                 fds[k] = g[k].dfd;
@@ -500,20 +486,17 @@ static int do_group(struct apply_ctx *c, const struct step *steps, size_t n, siz
 }
 
 int apply_plan(int rootfd, const char *root, const char *root_display, const struct plan *p, size_t max_steps) {
-        struct apply_ctx c = {.rootfd = rootfd, .root = root, .root_display = root_display, .p = p};
+        struct apply_ctx c = {
+                .rootfd = rootfd, .root = root, .root_display = root_display, .p = p, .labeler = p->labeler};
         int r = 0;
 
         if (p->n == 0)
                 return 0;
-        if ((r = start_labeler(&c)) < 0)
-                return r;
         size_t end = p->n < max_steps ? p->n : max_steps;
         for (size_t i = 0; i < end; i++) {
                 const struct step *s = &p->steps[i];
                 size_t n = group_len(p, i, end), failed = 0;
                 if (n >= 2) {
-                        for (size_t k = 0; k < n; k++)
-                                log_info("%s", s[k].why);
                         r = do_group(&c, s, n, &failed);
                         if (r < 0) {
                                 log_errno(r, "Failed to %s (at %s%s)", s[failed].why, root_display, s[failed].path);
@@ -536,6 +519,6 @@ int apply_plan(int rootfd, const char *root, const char *root_display, const str
         if (k < 0 && r >= 0)
                 r = log_errno(k, "Failed to flush %s", root_display);
         commits_done(&c.commits);
-        labeler_free(c.labeler);
+        labeler_free(c.own);
         return r;
 }

@@ -78,6 +78,19 @@ int read_full_in_root(int rootfd, const char *path, size_t max, char **buf, size
         return fd < 0 ? fd : read_full_fd(fd, max, buf, len);
 }
 
+const char *file_kind(mode_t mode) {
+        switch (mode & S_IFMT) {
+        case S_IFREG: return "a regular file";
+        case S_IFDIR: return "a directory";
+        case S_IFLNK: return "a symlink";
+        case S_IFIFO: return "a FIFO";
+        case S_IFCHR: return "a character device";
+        case S_IFBLK: return "a block device";
+        case S_IFSOCK: return "a socket";
+        default: return "of an unknown kind";
+        }
+}
+
 int write_all(int fd, const void *buf, size_t len) {
         const char *p = buf;
 

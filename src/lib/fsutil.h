@@ -17,6 +17,9 @@ int read_full_at(int dirfd, const char *name, size_t max, char **buf, size_t *le
  * (may be NULL) gets its stat. */
 int read_full_in_root(int rootfd, const char *path, size_t max, char **buf, size_t *len, struct stat *st);
 
+/* "a directory", "a FIFO", "a character device", ... for messages. */
+const char *file_kind(mode_t mode);
+
 /* Writes all of buf to fd, retrying short writes and EINTR. */
 int write_all(int fd, const void *buf, size_t len);
 

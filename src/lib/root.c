@@ -180,18 +180,24 @@ int root_open_in(int rootfd, const char *path, int flags) {
 }
 
 int root_open_regular(int rootfd, const char *path, struct stat *st) {
-        _cleanup_close_ int fd = root_open_in(rootfd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY);
+        char proc[64];
         struct stat sb;
 
-        if (fd < 0)
-                return fd;
-        if (fstat(fd, &sb) < 0)
+        /* Looked at before it is opened: opening a device node planted in
+         * the target can act on the device, opening a FIFO can block. */
+        _cleanup_close_ int pfd = root_open_in(rootfd, path, O_PATH);
+        if (pfd < 0)
+                return pfd;
+        if (fstat(pfd, &sb) < 0)
                 return negerrno();
-        if (!S_ISREG(sb.st_mode))
-                return S_ISDIR(sb.st_mode) ? -EISDIR : -EINVAL;
         if (st)
                 *st = sb;
-        return TAKE_FD(fd);
+        if (!S_ISREG(sb.st_mode))
+                return S_ISDIR(sb.st_mode) ? -EISDIR : -EINVAL;
+        /* The same inode, now for reading. */
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+        int fd = open(proc, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        return fd < 0 ? negerrno() : fd;
 }
 
 int root_open_beneath(int dirfd, const char *path, int flags) {

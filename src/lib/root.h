@@ -19,9 +19,9 @@ int root_open(const char *root);
 int root_open_in(int rootfd, const char *path, int flags);
 
 /* Opens `path` for reading like root_open_in(), only if it is a regular
- * file: O_NONBLOCK, so that a FIFO planted in the target cannot hang the
- * boot; -EISDIR for a directory, -EINVAL for any other non-regular file.
- * *st (may be NULL) gets its stat. */
+ * file (what it is is looked at first: a FIFO or a device planted in the
+ * target is never opened); -EISDIR for a directory, -EINVAL for any other
+ * kind. *st (may be NULL) gets its stat, whatever it is. */
 int root_open_regular(int rootfd, const char *path, struct stat *st);
 
 /* Opens `path` under dirfd, following symlinks only while they stay beneath

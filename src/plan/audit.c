@@ -90,11 +90,9 @@ static int plan_rules(struct audit_ctx *a, bool enable) {
         r = plan_cleanup(in, a->p, def);
         if (r < 0)
                 return r;
-        r = read_in(in->rootfd, def, SMALL_FILE_MAX, &text, &len, &st);
-        if (r == -ENOENT)
-                return 0;
+        r = read_in(in, def, SMALL_FILE_MAX, &text, &len, &st, a->d);
         if (r < 0)
-                return log_errno(r, "Failed to read %s%s", in->root_display, def);
+                return r == -ENOENT ? 0 : r;
         r = auditrules_filter(text, len, &filtered, &flen, &removed);
         if (r < 0 || removed == 0)
                 return r;
@@ -141,16 +139,16 @@ static int plan_policy(struct audit_ctx *a, const char *path, bool enable, bool 
         if (!enable && !have_backup && !marked && !tagged)
                 return 0;
 
-        r = read_in(in->rootfd, path, POLICY_MAX_SIZE, &cur, &cur_len, &st);
+        r = read_in(in, path, POLICY_MAX_SIZE, &cur, &cur_len, &st, a->d);
         if (r == -ENOENT && !enable)
                 return 0;
+        if (r == -ENOENT)
+                diags_add(a->d, DIAG_ERROR, "%s%s: no such policy, so its dontaudit rules cannot be removed",
+                          in->root_display, path);
         if (r < 0)
-                return log_errno(r, "Failed to read %s%s", in->root_display, path);
-        if (have_backup) {
-                r = read_in(in->rootfd, backup, POLICY_MAX_SIZE, &saved, &saved_len, &bst);
-                if (r < 0)
-                        return log_errno(r, "Failed to read %s%s", in->root_display, backup);
-        }
+                return r == -ENOENT ? -EINVAL : r;
+        if (have_backup && (r = read_in(in, backup, POLICY_MAX_SIZE, &saved, &saved_len, &bst, a->d)) < 0)
+                return r == -ENOENT ? -EINVAL : r;
 
         if (enable) {
                 const char *copy_from;

@@ -17,7 +17,7 @@
  * writes it, else what is there now. *step is that step, or NULL; *gone
  * when the plan removes the file. */
 static int planned_content(const struct plan_input *in, struct plan *p, const char *path, struct step **step,
-                           char **buf, size_t *len, struct stat *st, bool *gone) {
+                           char **buf, size_t *len, struct stat *st, bool *gone, struct diags *d) {
         *step = NULL;
         *gone = false;
         for (size_t i = p->n; i-- > 0;) {
@@ -47,16 +47,16 @@ static int planned_content(const struct plan_input *in, struct plan *p, const ch
                                         return 0;
                                 }
                         }
-                        return read_in(in->rootfd, s->path2, POLICY_MAX_SIZE, buf, len, st);
+                        return read_in(in, s->path2, POLICY_MAX_SIZE, buf, len, st, d);
                 }
         }
-        return read_in(in->rootfd, path, POLICY_MAX_SIZE, buf, len, st);
+        return read_in(in, path, POLICY_MAX_SIZE, buf, len, st, d);
 }
 
 /* One policy file gets the declared boolean defaults, on top of whatever
  * the plan already writes there. */
 static int plan_booleans_in(const struct plan_input *in, struct plan *p, const char *path,
-                            const struct policy_boolean *want, size_t n) {
+                            const struct policy_boolean *want, size_t n, struct diags *d) {
         _cleanup_free_ char *cur = NULL;
         _cleanup_free_ void *out = NULL;
         struct stat st;
@@ -65,11 +65,11 @@ static int plan_booleans_in(const struct plan_input *in, struct plan *p, const c
         bool gone;
         int r;
 
-        r = planned_content(in, p, path, &s, &cur, &len, &st, &gone);
+        r = planned_content(in, p, path, &s, &cur, &len, &st, &gone, d);
         if (r == -ENOENT || gone)
                 return 0;
         if (r < 0)
-                return log_errno(r, "Failed to read %s%s", in->root_display, path);
+                return r;
         bool from_step = s && s->kind == STEP_WRITE_FILE;
         r = booleans_set(from_step ? s->data : cur, from_step ? s->len : len, want, n, &out, &outlen, &changed,
                          NULL);
@@ -112,8 +112,9 @@ int plan_booleans(const struct plan_input *in, struct plan *p, struct diags *d) 
         for (size_t i = 0; i < cfg->n_booleans; i++)
                 want[i] = (struct policy_boolean){cfg->booleans[i].name, cfg->booleans[i].value};
         r = policy_file_find(in->rootfd, p->type, -1, &policy);
-        if (r >= 0)
-                r = read_in(in->rootfd, policy, POLICY_MAX_SIZE, &text, &len, NULL);
+        /* A policy that is there but cannot be read is reported as such. */
+        if (r >= 0 && (r = read_in(in, policy, POLICY_MAX_SIZE, &text, &len, NULL, d)) < 0 && r != -ENOENT)
+                return r;
         if (r >= 0)
                 r = booleans_list(text, len, &names, &n_names);
         if (r < 0) {
@@ -137,9 +138,9 @@ int plan_booleans(const struct plan_input *in, struct plan *p, struct diags *d) 
         if (asprintf(&local, "%s/%s/active/booleans.local", VAR_LIB_SELINUX, p->type) < 0)
                 return -ENOMEM;
         _cleanup_free_ char *old = NULL;
-        r = read_in(in->rootfd, local, SMALL_FILE_MAX, &old, &local_len, &st);
+        r = read_in(in, local, SMALL_FILE_MAX, &old, &local_len, &st, d);
         if (r < 0 && r != -ENOENT)
-                return log_errno(r, "Failed to read %s%s", in->root_display, local);
+                return r;
         r = booleans_local_merge(old ? old : "", old ? local_len : 0, want, cfg->n_booleans, &merged, &mlen);
         if (r < 0)
                 return r;
@@ -158,7 +159,7 @@ int plan_booleans(const struct plan_input *in, struct plan *p, struct diags *d) 
                 return -ENOMEM;
         const char *const paths[] = {policy, kern, b1, b2};
         for (size_t i = 0; i < ELEMENTSOF(paths); i++)
-                if ((r = plan_booleans_in(in, p, paths[i], want, cfg->n_booleans)) < 0)
+                if ((r = plan_booleans_in(in, p, paths[i], want, cfg->n_booleans, d)) < 0)
                         return r;
         return 0;
 }

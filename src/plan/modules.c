@@ -102,8 +102,9 @@ static int check_types(const struct plan_input *in, struct plan *p, struct diags
         if (n == 0)
                 return 0;
         r = policy_file_find(in->rootfd, p->type, -1, &policy);
-        if (r >= 0)
-                r = read_in(in->rootfd, policy, POLICY_MAX_SIZE, &text, &len, NULL);
+        /* A policy that is there but cannot be read is reported as such. */
+        if (r >= 0 && (r = read_in(in, policy, POLICY_MAX_SIZE, &text, &len, NULL, d)) < 0 && r != -ENOENT)
+                return r;
         if (r >= 0)
                 r = policy_names(text, len, POLICY_TYPES, &types, &n_types);
         if (r < 0) {

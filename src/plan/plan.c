@@ -137,6 +137,49 @@ static int plan_written(const struct plan_input *in, struct plan *p) {
         return 0;
 }
 
+static void free_steps(struct plan *p);
+
+static bool writes_labels(const struct step *s) {
+        return s->kind == STEP_COPY_DIR || s->kind == STEP_WRITE_FILE || s->kind == STEP_COPY_FILE ||
+               s->kind == STEP_MKDIR || s->kind == STEP_LABEL;
+}
+
+/* The file contexts every labelling step uses, loaded now: file contexts
+ * that are missing or do not load fail the plan, with nothing changed,
+ * rather than a step half way through. (Under `disabled` the files are
+ * written unlabelled; with no block at all, what Ignition wrote is left as
+ * it is.) */
+static int plan_labels(const struct plan_input *in, struct plan *p, struct diags *d) {
+        _cleanup_free_ char *dir = NULL;
+        bool needed = false;
+        int r;
+
+        for (size_t i = 0; i < p->n; i++)
+                needed = needed || writes_labels(&p->steps[i]);
+        if (!needed)
+                return 0;
+        if (asprintf(&dir, "/etc/selinux/%s", p->type) < 0)
+                return -ENOMEM;
+        _cleanup_close_ int pfd = root_open_in(in->rootfd, dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        r = pfd < 0 ? pfd : labeler_open(pfd, &p->labeler);
+        if (r >= 0 || r == -ENOMEM)
+                return r;
+        if (p->mode == SE_MODE_DISABLED) {
+                diags_add(d, DIAG_WARNING, "%s%s/contexts/files/file_contexts: cannot be loaded (%s): the files "
+                          "this run writes stay unlabelled", in->root_display, dir, strerror(-r));
+                return 0;
+        }
+        if (!in->cfg->found && p->n == 1 && p->steps[0].kind == STEP_LABEL) {
+                diags_add(d, DIAG_WARNING, "%s%s/contexts/files/file_contexts: cannot be loaded (%s): what Ignition "
+                          "wrote stays unlabelled", in->root_display, dir, strerror(-r));
+                free_steps(p);
+                return 0;
+        }
+        diags_add(d, DIAG_ERROR, "%s%s/contexts/files/file_contexts: cannot be loaded (%s), and the files this "
+                  "run writes need their labels", in->root_display, dir, strerror(-r));
+        return -EINVAL;
+}
+
 static void resolve_boot_mode(const struct plan_input *in, struct plan *p, const char *declared) {
         const struct kcmdline *k = in->kcmd;
         const char *why;
@@ -167,10 +210,11 @@ int plan_build(const struct plan_input *in, struct plan *p, struct diags *d) {
         int r;
 
         *p = (struct plan){.block_found = cfg->found};
-        r = read_in(in->rootfd, SELINUX_CONFIG, SMALL_FILE_MAX, &text, &len, &st);
+        r = read_in(in, SELINUX_CONFIG, SMALL_FILE_MAX, &text, &len, &st, d);
         if (r < 0 && r != -ENOENT)
-                return log_errno(r, "Failed to read %s%s", in->root_display, SELINUX_CONFIG);
-        if (r == -ENOENT) {
+                return r;
+        bool missing = r == -ENOENT;
+        if (missing) {
                 st = (struct stat){.st_mode = S_IFREG | 0644};
                 text = strdup("");
                 if (!text)
@@ -193,19 +237,19 @@ int plan_build(const struct plan_input *in, struct plan *p, struct diags *d) {
                 /* Nothing declared: the image's own settings stand, untouched. */
                 if (p->mode == SE_MODE_UNSET)
                         p->mode = SE_MODE_PERMISSIVE;
-                if ((r = plan_written(in, p)) < 0)
+                if ((r = plan_written(in, p)) < 0 || (r = plan_labels(in, p, d)) < 0)
                         return r;
                 resolve_boot_mode(in, p, "the target's /etc/selinux/config (no selinux block)");
                 return p->boot_mode_reason ? 0 : -ENOMEM;
         }
         if (p->mode == SE_MODE_UNSET) {
-                diags_add(d, DIAG_ERROR, "%s%s: no valid SELINUX= line and the config sets no $.selinux.mode",
-                          in->root_display, SELINUX_CONFIG);
+                diags_add(d, DIAG_ERROR, "%s%s: %s and the config sets no $.selinux.mode", in->root_display,
+                          SELINUX_CONFIG, missing ? "no such file" : "no valid SELINUX= line");
                 return -EINVAL;
         }
         if (!p->type[0]) {
-                diags_add(d, DIAG_ERROR, "%s%s: no SELINUXTYPE= line and the config sets no $.selinux.policy",
-                          in->root_display, SELINUX_CONFIG);
+                diags_add(d, DIAG_ERROR, "%s%s: %s and the config sets no $.selinux.policy", in->root_display,
+                          SELINUX_CONFIG, missing ? "no such file" : "no SELINUXTYPE= line");
                 return -EINVAL;
         }
         if (asprintf(&pdir, "/etc/selinux/%s", p->type) < 0)
@@ -251,13 +295,18 @@ int plan_build(const struct plan_input *in, struct plan *p, struct diags *d) {
         r = plan_rebuild(in, p);
         if (r >= 0)
                 r = plan_written(in, p);
+        if (r >= 0)
+                r = plan_check_ways(in, p, d);
+        if (r >= 0)
+                r = plan_labels(in, p, d);
         if (r < 0)
                 return r;
         resolve_boot_mode(in, p, declared);
         return p->boot_mode_reason ? 0 : -ENOMEM;
 }
 
-void plan_free(struct plan *p) {
+/* The steps only: the plan's type and modes stay. */
+static void free_steps(struct plan *p) {
         for (size_t i = 0; i < p->n; i++) {
                 free(p->steps[i].path);
                 free(p->steps[i].path2);
@@ -271,6 +320,12 @@ void plan_free(struct plan *p) {
                 free(p->steps[i].entries);
         }
         free(p->steps);
+        p->steps = NULL;
+        p->n = p->allocated = 0;
+}
+
+void plan_free(struct plan *p) {
+        free_steps(p);
         for (size_t i = 0; i < p->n_ops; i++) {
                 free(p->ops[i].name);
                 free(p->ops[i].cil);
@@ -279,6 +334,7 @@ void plan_free(struct plan *p) {
         free(p->ops);
         free(p->type);
         free(p->boot_mode_reason);
+        labeler_free(p->labeler);
         *p = (struct plan){0};
 }
 

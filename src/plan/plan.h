@@ -80,6 +80,9 @@ struct plan {
         struct module_op *ops;
         size_t n_ops;
         bool rebuild;
+        /* The target's file contexts, opened when a step writes labels
+         * (planning proves they load; apply labels with them). */
+        struct labeler *labeler;
 };
 
 struct plan_input {

@@ -69,12 +69,34 @@ int lstat_in(int rootfd, const char *path, struct stat *st) {
         return fstatat(fd, slash + 1, st, AT_SYMLINK_NOFOLLOW) < 0 ? negerrno() : 0;
 }
 
-int read_in(int rootfd, const char *path, size_t max, char **buf, size_t *len, struct stat *st) {
-        int r = read_full_in_root(rootfd, path, max, buf, len, st);
+int read_in(const struct plan_input *in, const char *path, size_t max, char **buf, size_t *len, struct stat *st,
+            struct diags *d) {
+        struct stat sb = {0};
+        int r = read_full_in_root(in->rootfd, path, max, buf, len, &sb);
 
+        if (st && r >= 0)
+                *st = sb;
+        /* A link that leads nowhere inside the root is not an absent file:
+         * outside the root it may well lead somewhere. */
+        if (r == -ENOENT && root_lstat(in->rootfd, path, &sb) == 0) {
+                diags_add(d, DIAG_ERROR, "%s%s: a symlink that leads nowhere inside the target root",
+                          in->root_display, path);
+                return -EINVAL;
+        }
+        if (r >= 0 || r == -ENOENT || r == -ENOMEM)
+                return r;
         if (r == -EISDIR || r == -EINVAL)
-                log_error("%s is not a regular file", path);
-        return r;
+                diags_add(d, DIAG_ERROR, "%s%s: expected a regular file, found %s", in->root_display, path,
+                          file_kind(sb.st_mode));
+        else if (r == -ENOTDIR)
+                diags_add(d, DIAG_ERROR, "%s%s: cannot be read: something on the way to it is not a directory",
+                          in->root_display, path);
+        else if (r == -EFBIG)
+                diags_add(d, DIAG_ERROR, "%s%s: larger than %zu bytes, which no file there can be", in->root_display,
+                          path, max);
+        else
+                diags_add(d, DIAG_ERROR, "%s%s: cannot read: %s", in->root_display, path, strerror(-r));
+        return -EINVAL;
 }
 
 bool exists_in(int rootfd, const char *path) {
@@ -123,4 +145,96 @@ const char *base_name(const char *path) {
 
 bool same_bytes(const char *a, size_t alen, const char *b, size_t blen) {
         return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+/* The step before `before` that replaces the symlink at `path` by a copy. */
+static bool copied_before(const struct plan *p, size_t before, const char *path) {
+        for (size_t j = 0; j < before; j++)
+                if (p->steps[j].kind == STEP_COPY_DIR && streq(p->steps[j].path, path))
+                        return true;
+        return false;
+}
+
+/* Every directory on the way to `path` is a real one when step `i` runs:
+ * it is now, or it is a symlink an earlier step replaces by a copy of what
+ * it leads to (then the way goes on in that tree, whose links are copied
+ * as links). A link elsewhere, even one leading inside the root, would be
+ * written through, or refused half way by the step: refused now. */
+static int check_way(const struct plan_input *in, const struct plan *p, size_t i, const char *path,
+                     struct diags *d) {
+        _cleanup_free_ char *real = strdup(""), *logical = strdup("");
+        struct stat st;
+        int r;
+
+        if (!real || !logical)
+                return -ENOMEM;
+        for (const char *c = path; *c;) {
+                while (*c == '/')
+                        c++;
+                size_t n = strcspn(c, "/");
+                if (!c[n])
+                        return 0; /* the last component is the step's own business */
+                char *nreal, *nlogical;
+                if (asprintf(&nreal, "%s/%.*s", real, (int)n, c) < 0)
+                        return -ENOMEM;
+                free(real);
+                real = nreal;
+                if (asprintf(&nlogical, "%s/%.*s", logical, (int)n, c) < 0)
+                        return -ENOMEM;
+                free(logical);
+                logical = nlogical;
+                c += n;
+                r = root_lstat(in->rootfd, real, &st);
+                if (r == -ENOENT)
+                        return 0;
+                if (r < 0)
+                        return log_errno(r, "Failed to inspect %s%s", in->root_display, real);
+                if (S_ISDIR(st.st_mode))
+                        continue;
+                if (S_ISLNK(st.st_mode) && copied_before(p, i, logical)) {
+                        char *resolved;
+                        if ((r = root_realpath(in->rootfd, real, &resolved)) < 0)
+                                return log_errno(r, "Failed to resolve %s%s", in->root_display, real);
+                        free(real);
+                        real = streq(resolved, "/") ? (free(resolved), strdup("")) : resolved;
+                        if (!real)
+                                return -ENOMEM;
+                        continue;
+                }
+                if (S_ISLNK(st.st_mode)) {
+                        _cleanup_free_ char *target = NULL;
+                        (void)root_readlink(in->rootfd, real, &target);
+                        diags_add(d, DIAG_ERROR, "%s%s: a symlink%s%s on the way to %s, which this run writes; "
+                                  "refusing to write through it", in->root_display, real, target ? " to " : "",
+                                  target ? target : "", path);
+                } else
+                        diags_add(d, DIAG_ERROR, "%s%s: expected a directory on the way to %s, found %s",
+                                  in->root_display, real, path, file_kind(st.st_mode));
+                return -EINVAL;
+        }
+        return 0;
+}
+
+int plan_check_ways(const struct plan_input *in, const struct plan *p, struct diags *d) {
+        int r = 0;
+
+        for (size_t i = 0; i < p->n && r >= 0; i++) {
+                const struct step *s = &p->steps[i];
+                if (s->kind == STEP_LABEL)
+                        continue; /* its places were resolved inside the root already */
+                if (s->kind == STEP_REBUILD || s->kind == STEP_RELABEL) {
+                        /* libsemanage writes beneath both, following links. */
+                        _cleanup_free_ char *active = NULL, *pol = NULL;
+                        if (asprintf(&active, "%s/active/.", s->path) < 0 ||
+                            asprintf(&pol, "/etc/selinux/%s/policy/.", p->type) < 0)
+                                return -ENOMEM;
+                        if ((r = check_way(in, p, i, active, d)) >= 0)
+                                r = check_way(in, p, i, pol, d);
+                        continue;
+                }
+                r = check_way(in, p, i, s->path, d);
+                if (r >= 0 && s->path2 && (s->kind == STEP_RENAME || s->kind == STEP_LINK))
+                        r = check_way(in, p, i, s->path2, d);
+        }
+        return r;
 }

@@ -24,12 +24,20 @@ void set_payload(struct plan *p, char *data, size_t len, const struct stat *st);
 /* lstat of `path`, its parents resolved inside the root. */
 int lstat_in(int rootfd, const char *path, struct stat *st);
 bool exists_in(int rootfd, const char *path);
-/* Reads a regular file of the target, at most `max` bytes. */
-int read_in(int rootfd, const char *path, size_t max, char **buf, size_t *len, struct stat *st);
+/* Reads the regular file `path` of the target, at most `max` bytes.
+ * Returns 0, -ENOENT, -ENOMEM, or -EINVAL with the reason in `d` (another
+ * kind of file, too large, unreadable). */
+int read_in(const struct plan_input *in, const char *path, size_t max, char **buf, size_t *len, struct stat *st,
+            struct diags *d);
 /* Plans the removal of a staged leftover beside `path`, if there is one. */
 int plan_cleanup(const struct plan_input *in, struct plan *p, const char *path);
 /* Whether `path` is a policy this program wrote without dontaudit rules. */
 bool tagged_stripped(int rootfd, const char *path);
+
+/* Refuses (in `d`, -EINVAL) a plan whose steps would write through a
+ * symlink: every directory on the way to every path a step writes must be
+ * a real one by the time it runs. */
+int plan_check_ways(const struct plan_input *in, const struct plan *p, struct diags *d);
 
 /* The last component of `path`. */
 const char *base_name(const char *path);
