@@ -223,7 +223,7 @@ static int tag_stripped(struct apply_ctx *c, const char *store) {
                 _cleanup_close_ int dfd = open_parent(c, files[i], &name);
                 if (dfd < 0)
                         return dfd == -ENOENT ? 0 : dfd;
-                _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+                _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
                 if (fd < 0)
                         return errno == ENOENT ? 0 : negerrno();
                 if (fsetxattr(fd, XATTR_TAG, TAG_STRIPPED, strlen(TAG_STRIPPED), 0) < 0)

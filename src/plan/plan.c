@@ -164,19 +164,20 @@ static int plan_labels(const struct plan_input *in, struct plan *p, struct diags
         r = pfd < 0 ? pfd : labeler_open(pfd, &p->labeler);
         if (r >= 0 || r == -ENOMEM)
                 return r;
+        const char *why = labeler_error() ? labeler_error() : strerror(-r);
         if (p->mode == SE_MODE_DISABLED) {
                 diags_add(d, DIAG_WARNING, "%s%s/contexts/files/file_contexts: cannot be loaded (%s): the files "
-                          "this run writes stay unlabelled", in->root_display, dir, strerror(-r));
+                          "this run writes stay unlabelled", in->root_display, dir, why);
                 return 0;
         }
         if (!in->cfg->found && p->n == 1 && p->steps[0].kind == STEP_LABEL) {
                 diags_add(d, DIAG_WARNING, "%s%s/contexts/files/file_contexts: cannot be loaded (%s): what Ignition "
-                          "wrote stays unlabelled", in->root_display, dir, strerror(-r));
+                          "wrote stays unlabelled", in->root_display, dir, why);
                 free_steps(p);
                 return 0;
         }
         diags_add(d, DIAG_ERROR, "%s%s/contexts/files/file_contexts: cannot be loaded (%s), and the files this "
-                  "run writes need their labels", in->root_display, dir, strerror(-r));
+                  "run writes need their labels", in->root_display, dir, why);
         return -EINVAL;
 }
 
@@ -339,8 +340,11 @@ void plan_free(struct plan *p) {
 }
 
 void plan_print(const struct plan *p, bool verbose, FILE *f) {
-        if (!p->block_found)
+        if (!p->block_found && p->n == 0)
                 fprintf(f, "no selinux block in any source: the target is left as the image made it\n");
+        else if (!p->block_found)
+                fprintf(f, "no selinux block in any source: SELinux stays as the image made it, and what Ignition "
+                           "wrote gets its labels\n");
         else if (p->n == 0)
                 fprintf(f, "nothing to change: the target already has SELINUX=%s SELINUXTYPE=%s\n",
                         se_mode_to_string(p->mode), p->type);

@@ -129,7 +129,8 @@ int plan_cleanup(const struct plan_input *in, struct plan *p, const char *path) 
  * a rebuild replaces the file and so drops the tag. */
 bool tagged_stripped(int rootfd, const char *path) {
         char v[sizeof(TAG_STRIPPED)];
-        _cleanup_close_ int fd = root_open_in(rootfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        /* Only a regular file is opened: a FIFO there must not block. */
+        _cleanup_close_ int fd = root_open_regular(rootfd, path, NULL);
 
         if (fd < 0)
                 return false;

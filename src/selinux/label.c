@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <selinux/label.h>
 #include <selinux/selinux.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,32 @@ static int check_no_links(int filesfd) {
         return 0;
 }
 
+/* libselinux says why file_contexts does not load through its log callback,
+ * naming the file by the /proc path we gave it: kept, without that path,
+ * for labeler_error(), rather than printed. */
+static char open_error[256];
+
+static int __attribute__((format(printf, 2, 3))) capture_log(int type, const char *fmt, ...) {
+        char msg[sizeof(open_error)];
+        va_list ap;
+
+        if (type != SELINUX_ERROR && type != SELINUX_WARNING)
+                return 0;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        const char *m = msg, *files = strstr(msg, "/file_contexts");
+        if (strncmp(msg, "/proc/self/fd/", 14) == 0 && files)
+                m = files + 1;
+        /* Its lines end with a newline; ours do not. */
+        snprintf(open_error, sizeof(open_error), "%.*s", (int)strcspn(m, "\n"), m);
+        return 0;
+}
+
+const char *labeler_error(void) {
+        return open_error[0] ? open_error : NULL;
+}
+
 int labeler_open(int policy_dirfd, struct labeler **out) {
         char path[64];
 
@@ -80,7 +107,11 @@ int labeler_open(int policy_dirfd, struct labeler **out) {
                 {SELABEL_OPT_PATH, path},
                 {SELABEL_OPT_VALIDATE, NULL},
         };
+        union selinux_callback saved = selinux_get_callback(SELINUX_CB_LOG), cb = {.func_log = capture_log};
+        open_error[0] = '\0';
+        selinux_set_callback(SELINUX_CB_LOG, cb);
         l->h = selabel_open(SELABEL_CTX_FILE, opts, ELEMENTSOF(opts));
+        selinux_set_callback(SELINUX_CB_LOG, saved);
         if (!l->h) {
                 r = negerrno();
                 free(l);

@@ -81,7 +81,7 @@ SETUP='rm "$root/etc/selinux/ignition.json"; ln -s "$TMP/decoy.json" "$root/etc/
         case_ block-link-out-of-root file '' 'ignition.json: a symlink that leads nowhere inside the target root'
 echo 'SELINUXTYPE=outside' >"$TMP/outside-config"
 SETUP='rm "$root/etc/selinux/config"; ln -s ../../../../../../../..$TMP/outside-config "$root/etc/selinux/config"' \
-        case_ config-link-out-of-root file '{"selinux": {"mode": "enforcing"}}' 'no SELINUXTYPE= line'
+        case_ config-link-out-of-root file '{"selinux": {"mode": "enforcing"}}' '/etc/selinux/config: a symlink that leads nowhere inside the target root'
 SETUP='rm "$root/etc/selinux/mcs"; ln -s /nonexistent "$root/etc/selinux/mcs"' \
         case_ dangling-policy-link file '{"selinux": {"mode": "enforcing"}}' 'SELINUXTYPE=mcs' '/etc/selinux/mcs'
 SETUP='rm "$root/etc/selinux/ignition.json"; mkdir "$root/etc/selinux/ignition.json"' \
@@ -112,6 +112,6 @@ SETUP='rm -r "$root/etc/selinux"; ln -s ../usr/lib/selinux "$root/etc/selinux"; 
 SETUP='rm "$root/etc/selinux/ignition.json"; mkfifo "$root/etc/selinux/ignition.json"' \
         case_ block-is-fifo file '' 'ignition.json: not a regular file'
 SETUP='rm "$root/etc/selinux/config"; mkfifo "$root/etc/selinux/config"' \
-        case_ config-is-fifo file '{"selinux": {"mode": "enforcing"}}' '/etc/selinux/config is not a regular file'
+        case_ config-is-fifo file '{"selinux": {"mode": "enforcing"}}' '/etc/selinux/config: expected a regular file, found a FIFO'
 [ "$n" -ge 50 ] || fail "only $n cases"
 echo "$n bad inputs rejected"
