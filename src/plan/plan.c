@@ -313,6 +313,7 @@ static void free_steps(struct plan *p) {
                 free(p->steps[i].path2);
                 free(p->steps[i].data);
                 free(p->steps[i].why);
+                free(p->steps[i].meta_from);
                 for (size_t k = 0; k < p->steps[i].n_roots; k++)
                         free(p->steps[i].roots[k]);
                 free(p->steps[i].roots);
