@@ -18,7 +18,7 @@
 #   E-A a second apply on a root A already applied (expected: no writes)
 #   E-B the same for B
 #   F-s the rebuild alone: semodule -p R -s mcs -n -DB (after C's copies)
-#   F-o the rebuild alone, ours: policy-tool strip policy.33 (src/dontaudit.c)
+#   F-o the rebuild alone, ours: policy-tool strip policy.33 (src/selinux/dontaudit.c)
 #   U   undo: apply {"auditDenials":false} on B's result
 #   U-s undo, the replica's way: semodule -p R -s mcs -n -B on D's result
 # Every repetition runs every case once (interleaved, order rotated); one
