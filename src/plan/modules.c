@@ -15,11 +15,8 @@
 
 static int add_op(struct plan *p, const char *name, int priority, const char *cil, size_t len, bool enable,
                   const char *origin) {
-        struct module_op *n = reallocarray(p->ops, p->n_ops + 1, sizeof(*n));
-
-        if (!n)
+        if (GROW_FOR(p->ops, p->n_ops, p->allocated_ops, 16) < 0)
                 return -ENOMEM;
-        p->ops = n;
         struct module_op *op = &p->ops[p->n_ops];
         *op = (struct module_op){.priority = priority, .len = len, .enable = enable};
         op->name = strdup(name);
@@ -76,17 +73,30 @@ static int want_module(const struct plan_input *in, struct plan *p, struct diags
         return add_op(p, name, priority, cil, len, disabled, origin);
 }
 
-/* A permissive domain must name a type of the target's policy, or one a
- * declared module defines. */
-static bool declared_type(const struct se_config *cfg, const char *type) {
-        _cleanup_free_ char *needle = NULL;
+/* The types the declared modules define ("(type NAME)"), sorted: a
+ * permissive domain may name one of those instead of the policy's. One
+ * pass over the modules, then a search per domain. */
+static int declared_types(const struct se_config *cfg, char ***out, size_t *n_out) {
+        char **v = NULL;
+        size_t n = 0, allocated = 0;
 
-        if (asprintf(&needle, "(type %s)", type) < 0)
-                return false;
         for (size_t i = 0; i < cfg->n_modules; i++)
-                if (cfg->modules[i].cil && strstr(cfg->modules[i].cil, needle))
-                        return true;
-        return false;
+                for (const char *c = cfg->modules[i].cil; c && (c = strstr(c, "(type "));) {
+                        c += strlen("(type ");
+                        size_t len = strcspn(c, " \t\n)(");
+                        if (c[len] != ')' || len == 0)
+                                continue;
+                        if (GROW_FOR(v, n, allocated, 16) < 0 || !(v[n] = strndup(c, len))) {
+                                strv_free(v, n);
+                                return -ENOMEM;
+                        }
+                        n++;
+                }
+        if (n)
+                qsort(v, n, sizeof(char *), cmp_strings);
+        *out = v;
+        *n_out = n;
+        return 0;
 }
 
 /* Types for permissiveDomains that need their module: each must be a type
@@ -96,7 +106,6 @@ static int check_types(const struct plan_input *in, struct plan *p, struct diags
         _cleanup_free_ char *policy = NULL, *text = NULL;
         _cleanup_free_ char **types = NULL;
         size_t len, n_types;
-        bool unknown = false;
         int r;
 
         if (n == 0)
@@ -112,17 +121,29 @@ static int check_types(const struct plan_input *in, struct plan *p, struct diags
                           cfg->permissive_origin, p->type, strerror(-r));
                 return -EINVAL;
         }
+        char **declared = NULL;
+        size_t n_declared = 0, n_unknown = 0;
+        if ((r = declared_types(cfg, &declared, &n_declared)) < 0)
+                return r;
         for (size_t i = 0; i < n; i++) {
                 const char *t = want[i];
-                if (bsearch(&t, types, n_types, sizeof(char *), cmp_strings) || declared_type(cfg, t))
+                if (bsearch(&t, types, n_types, sizeof(char *), cmp_strings) ||
+                    bsearch(&t, declared, n_declared, sizeof(char *), cmp_strings))
+                        continue;
+                /* A hint costs a pass over the policy's thousands of types:
+                 * the first few get one, the rest are counted. */
+                if (n_unknown++ >= UNKNOWN_NAMED_MAX)
                         continue;
                 const char *hint = hint_closest(t, (const char *const *)types, n_types);
                 diags_add(d, DIAG_ERROR, "%s: $.selinux.permissiveDomains: expected a type the %s policy defines, got \"%s\"%s%s%s",
                           cfg->permissive_origin, p->type, t, hint ? " (did you mean \"" : "", hint ? hint : "",
                           hint ? "\"?)" : "");
-                unknown = true;
         }
-        return unknown ? -EINVAL : 0;
+        if (n_unknown > UNKNOWN_NAMED_MAX)
+                diags_add(d, DIAG_ERROR, "%s: $.selinux.permissiveDomains: %zu more types the %s policy does not define",
+                          cfg->permissive_origin, n_unknown - UNKNOWN_NAMED_MAX, p->type);
+        strv_free(declared, n_declared);
+        return n_unknown ? -EINVAL : 0;
 }
 
 /* permissiveDomains: one module per type, as `semanage permissive -a`. */

@@ -81,7 +81,7 @@ struct plan {
         /* Module changes for STEP_REBUILD; `rebuild` is set when a rebuild
          * is needed even without any (restoring dontaudit rules). */
         struct module_op *ops;
-        size_t n_ops;
+        size_t n_ops, allocated_ops;
         bool rebuild;
         /* The target's file contexts, opened when a step writes labels
          * (planning proves they load; apply labels with them). */
