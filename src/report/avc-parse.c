@@ -323,6 +323,58 @@ static int64_t line_iso_time(const char *p, const char *end) {
         return t < 0 ? -1 : (int64_t)t * 1000 + ms;
 }
 
+/* journalctl -o short-unix: "1700000010.100123 "; -o short-full and with-unit:
+ * "Tue 2023-11-14 22:13:30 UTC ", the zone UTC or the local one's abbreviation. -1 if none. */
+static int64_t line_other_time(const char *p, const char *end) {
+        const char *q = p;
+        int64_t sec = 0;
+        int n = 0;
+
+        for (; q < end && is_digit(*q) && n < 12; q++, n++)
+                sec = sec * 10 + (*q - '0');
+        if (n >= 9 && q < end && *q == '.') {
+                const char *f = q;
+                int ms = frac_ms(&q, end);
+                if (q > f + 1 && q < end && *q == ' ' && sec <= 253402300799)
+                        return sec * 1000 + ms;
+                return -1;
+        }
+        struct tm tm = {.tm_isdst = -1};
+        q = p;
+        if (end - q < 4 || !is_alpha(q[0]) || !is_alpha(q[1]) || !is_alpha(q[2]) || q[3] != ' ')
+                return -1;
+        q += 4;
+        if (!parse_date(&q, end, &tm) || q >= end || *q++ != ' ' || !digits(&q, end, 2, &tm.tm_hour) || q >= end ||
+            *q++ != ':' || !digits(&q, end, 2, &tm.tm_min) || q >= end || *q++ != ':' ||
+            !digits(&q, end, 2, &tm.tm_sec) || !valid_tm(&tm) || q >= end || *q++ != ' ')
+                return -1;
+        const char *z = q;
+        while (q < end && ((*q >= 'A' && *q <= 'Z') || *q == '+' || *q == '-' || is_digit(*q)))
+                q++;
+        size_t zl = (size_t)(q - z);
+        if (q >= end || *q != ' ' || zl == 0)
+                return -1;
+        time_t t;
+        if ((zl == 3 && (memcmp(z, "UTC", 3) == 0 || memcmp(z, "GMT", 3) == 0)))
+                t = timegm(&tm);
+        else {
+                tzset();
+                if (strlen(tzname[0]) == zl && memcmp(z, tzname[0], zl) == 0)
+                        tm.tm_isdst = 0;
+                else if (strlen(tzname[1]) == zl && memcmp(z, tzname[1], zl) == 0)
+                        tm.tm_isdst = 1;
+                else
+                        return -1;
+                t = mktime(&tm);
+        }
+        return t == (time_t)-1 || t < 0 ? -1 : (int64_t)t * 1000;
+}
+
+static int64_t line_time(const char *p, const char *end) {
+        int64_t t = line_iso_time(p, end);
+        return t >= 0 ? t : line_other_time(p, end);
+}
+
 /* Decimal microseconds, the whole of [s, end): milliseconds, or -1. */
 static int64_t usec_field(const char *s, const char *end) {
         int64_t us = 0;
@@ -1187,7 +1239,7 @@ int avc_parse_line(struct avc_parser *p, const char *line, size_t len) {
                 return r < 0 ? r : 0;
         journal_field(p, line, end);
 
-        struct scan s = {.p = p, .line_ms = line_iso_time(line, end)};
+        struct scan s = {.p = p, .line_ms = line_time(line, end)};
         return scan_text(&s, line, end);
 }
 

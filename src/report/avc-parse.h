@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* SELinux audit records found in any text: audit.log lines (raw or as `ausearch -i` interprets
- * them), journal output (short, short-iso, export, verbose, JSON), dmesg and console captures.
+ * them), journal output (every journalctl -o form), dmesg and console captures.
  * Two kinds: AVC denials ("avc:  denied", USER_AVC included) and SELinux errors (SELINUX_ERR,
  * USER_SELINUX_ERR: invalid contexts, refused transitions). Every record in a line counts,
  * however many share the line and whatever else surrounds them; a field that is missing or cut
@@ -25,7 +25,7 @@ enum avc_kind {
 
 enum avc_time_source {
         AVC_TIME_NONE,
-        AVC_TIME_LINE,    /* the ISO 8601 time in front of a journalctl -o short-iso line */
+        AVC_TIME_LINE,    /* the time in front of a journalctl -o short-iso, short-unix or short-full line */
         AVC_TIME_JOURNAL, /* the journal entry's _SOURCE_REALTIME_TIMESTAMP or __REALTIME_TIMESTAMP */
         AVC_TIME_AUDIT,   /* audit(SEC.MS:SERIAL) in front of the record, or its ausearch -i form */
 };

@@ -159,17 +159,18 @@ for f in "$j"/flatcar.*; do
 16 copies of records already counted left out (the same audit event read twice)" "$fmt: each record once"
         groups "$f" >"$TMP/$fmt.groups"
         case $fmt in
-        export|json|json-seq|json-pretty|verbose|short-iso-precise)
+        export|json|json-seq|json-pretty|verbose|short-iso-precise|short-unix)
                 assert_eq "$(cat "$TMP/$fmt.groups")" "$(cat "$TMP/export.groups")" "$fmt: the same groups, counts and times as export" ;;
-        short|short-iso)
-                # short has no year: times come from the kernel's copy; short-iso's line time
-                # is to the second
+        short|cat|short-iso|short-full)
+                # short has no year and cat no time: times come from the kernel's copy;
+                # short-iso's and short-full's line time is to the second
                 assert_eq "$(grep -v -E '"(first|last)"' "$TMP/$fmt.groups")" "$(grep -v -E '"(first|last)"' "$TMP/export.groups")" "$fmt: the same groups and counts" ;;
         esac
 done
 assert_contains "$(cat "$TMP/export.groups")" '"comm": "runc"' "a MESSAGE journalctl writes as bytes is read (json: an array of numbers)"
 assert_contains "$(cat "$TMP/export.groups")" '"last": "2026-11-23T17:32:11.260Z"' "times are the stamps'"
 assert_contains "$(cat "$TMP/short-iso.groups")" '"first": "2026-11-23T17:32:11.000Z"' "short-iso: the line's time"
+assert_eq "$(cat "$TMP/short-full.groups")" "$(cat "$TMP/short-iso.groups")" "short-full: the same"
 assert_eq "$(grep -c '"first": "?"' "$TMP/short.groups")" 1 "short: every group of audit records gets its time from the kernel's copy (the program's line has none)"
 # Both copies of a record count once, but two events with the same fields count twice.
 grep -a -v -E 'kernel: audit: type=1400 audit\(17954551(31|36)\.|audit\[33[48]\]: AVC' "$j/flatcar.short" >"$TMP/one-copy"

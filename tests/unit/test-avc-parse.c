@@ -652,7 +652,8 @@ static void test_ausearch_interpreted(void **state) {
         tzset();
 }
 
-/* journalctl -o short-iso and short-iso-precise: the line's time for records without a stamp. */
+/* journalctl -o short-iso, short-iso-precise, short-unix, short-full: the line's time for
+ * records without a stamp. */
 static void test_short_iso(void **state) {
         struct avc_list l = parse(
                 "2023-11-14T22:13:30+0000 node1 audit[2345]: AVC " BODY "\n"
@@ -669,6 +670,25 @@ static void test_short_iso(void **state) {
         assert_int_equal(l.items[2].time_ms, 1700000000123);
         assert_int_equal(l.items[3].time_source, AVC_TIME_NONE); /* no zone: not short-iso */
         avc_list_free(&l);
+
+        /* short-unix; short-full (and with-unit) in UTC or the local zone, by its abbreviation */
+        setenv("TZ", "CET-1CEST", 1);
+        tzset();
+        l = parse("1700000014.250000 node1 audit[2345]: AVC " BODY "\n"
+                  "Tue 2023-11-14 22:13:35 UTC node1 audit[2345]: AVC " BODY "\n"
+                  "Tue 2023-11-14 23:13:36 CET node1 audit[2345]: AVC " BODY "\n"
+                  "Tue 2023-11-14 23:13:37 PST node1 audit[2345]: AVC " BODY "\n"
+                  "17000000.5 node1 audit[2345]: AVC " BODY "\n",
+                  5);
+        assert_int_equal(l.items[0].time_source, AVC_TIME_LINE);
+        assert_int_equal(l.items[0].time_ms, 1700000014250);
+        assert_int_equal(l.items[1].time_ms, 1700000015000);
+        assert_int_equal(l.items[2].time_ms, 1700000016000);
+        assert_int_equal(l.items[3].time_source, AVC_TIME_NONE); /* another zone than the local one */
+        assert_int_equal(l.items[4].time_source, AVC_TIME_NONE); /* too few digits for a Unix time */
+        avc_list_free(&l);
+        setenv("TZ", "UTC", 1);
+        tzset();
 }
 
 /* journalctl -o verbose: a header line with t=, the fields indented. */

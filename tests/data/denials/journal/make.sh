@@ -61,6 +61,6 @@ copies() {
 } >"$tmp/export"
 
 "$remote" --output="$tmp/flatcar.journal" "$tmp/export" 2>/dev/null
-for fmt in short short-iso short-iso-precise export json json-seq json-pretty verbose; do
+for fmt in short short-iso short-iso-precise short-full short-unix cat export json json-seq json-pretty verbose; do
         journalctl --file="$tmp/flatcar.journal" --utc --all --no-pager -o "$fmt" >"$here/flatcar.$fmt"
 done
