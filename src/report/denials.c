@@ -18,12 +18,12 @@
 #include "lib/util.h"
 
 /* ---- copies already counted ----
- * A fixed table of recently counted records' keys: 4-way buckets, the oldest entry of a full
- * bucket replaced. The journal's two copies of an event (from kmsg and from the audit socket)
- * are written within milliseconds of each other, so a window of the last ~64k records finds
- * them while the table stays 1 MiB whatever the input. Keys are keyed hashes (avc_hash), so no
- * input can choose which records look alike. */
-#define SEEN_BUCKETS 16384
+ * A fixed table of recently counted records' keys (two per stamped record, one per other):
+ * 4-way buckets, the oldest entry of a full bucket replaced. The journal's two copies of an
+ * event (from kmsg and from the audit socket) are written within milliseconds of each other, so
+ * a window of the last ~65,000 records finds them while the table stays 2 MiB whatever the
+ * input. Keys are keyed hashes (avc_hash), so no input can choose which records look alike. */
+#define SEEN_BUCKETS 32768
 #define SEEN_WAYS 4
 
 enum seen_kind {
@@ -40,12 +40,13 @@ struct seen_entry {
 };
 
 struct seen {
-        struct seen_entry e[SEEN_BUCKETS][SEEN_WAYS];
         uint32_t clock;
+        size_t buckets;
+        struct seen_entry e[][SEEN_WAYS];
 };
 
 static struct seen_entry *seen_find(struct seen *s, uint64_t key, enum seen_kind kind) {
-        struct seen_entry *b = s->e[key % SEEN_BUCKETS];
+        struct seen_entry *b = s->e[key % s->buckets];
         for (int i = 0; i < SEEN_WAYS; i++)
                 if (b[i].kind == kind && b[i].key == key)
                         return &b[i];
@@ -53,7 +54,7 @@ static struct seen_entry *seen_find(struct seen *s, uint64_t key, enum seen_kind
 }
 
 static void seen_add(struct seen *s, uint64_t key, enum seen_kind kind) {
-        struct seen_entry *b = s->e[key % SEEN_BUCKETS], *victim = &b[0];
+        struct seen_entry *b = s->e[key % s->buckets], *victim = &b[0];
         for (int i = 0; i < SEEN_WAYS; i++) {
                 if (b[i].kind == SEEN_NONE) {
                         victim = &b[i];
@@ -241,9 +242,9 @@ static int error_group_of(struct denial_report *r, const struct avc_record *rec,
 int denial_report_init(struct denial_report *r, char *const *permissive_domains, size_t n_permissive_domains) {
         *r = (struct denial_report){.permissive_domains = permissive_domains,
                                     .n_permissive_domains = n_permissive_domains,
-                                    .group_bytes_max = GROUPS_MAX_BYTES};
-        r->seen = calloc(1, sizeof(*r->seen));
-        return r->seen ? 0 : -ENOMEM;
+                                    .group_bytes_max = GROUPS_MAX_BYTES,
+                                    .seen_buckets = SEEN_BUCKETS};
+        return 0;
 }
 
 /* A copy of a record counted before: when that one had no stamp, this one brings the time. */
@@ -264,6 +265,14 @@ static int fold_time(struct denial_report *r, const struct avc_record *rec) {
 int denial_report_add(struct denial_report *r, const struct avc_record *rec) {
         struct seen_entry *e;
         int q;
+
+        if (!r->seen) {
+                /* made with the first record: a report of nothing costs nothing */
+                r->seen = calloc(1, sizeof(struct seen) + r->seen_buckets * sizeof(r->seen->e[0]));
+                if (!r->seen)
+                        return -ENOMEM;
+                r->seen->buckets = r->seen_buckets;
+        }
 
         if (rec->serial != 0) {
                 uint64_t k = event_key(rec);

@@ -54,11 +54,12 @@ struct denial_report {
         size_t n_ungrouped;     /* counted, past GROUPS_MAX_BYTES */
         size_t n_skipped_lines; /* the caller's: lines longer than AVC_LINE_MAX */
         size_t group_bytes, group_bytes_max; /* the latter GROUPS_MAX_BYTES, unless a test sets less */
+        size_t seen_buckets;                 /* of the table of copies: 4 records' keys each */
         struct seen *seen;
 };
 
 /* Every denial counts as one that enforcing would enforce unless its source type is in
- * permissive_domains (borrowed; NULL when n is 0). 0 or -ENOMEM. */
+ * permissive_domains (borrowed; NULL when n is 0). 0. */
 int denial_report_init(struct denial_report *r, char *const *permissive_domains, size_t n_permissive_domains);
 /* Counts one record: 1, or 0 when it is a copy of a record already counted (the same audit
  * event and body, or a copy without a stamp of a stamped one), or -ENOMEM. */

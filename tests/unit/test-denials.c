@@ -290,7 +290,7 @@ static void test_copies_window(void **state) {
         struct avc_record d = {.kind = AVC_DENIAL, .perms = perms, .n_perms = 1, .comm = "x", .scontext = "u:r:a_t:s0",
                                .tcontext = "u:r:b_t:s0", .tclass = "file", .stype = "a_t", .ttype = "b_t",
                                .permissive = 1, .stamp_ms = 1000, .time_source = AVC_TIME_AUDIT, .time_ms = 1000};
-        const size_t n = 200000;
+        const size_t n = 400000;
 
         assert_int_equal(denial_report_init(&rep, NULL, 0), 0);
         for (size_t i = 1; i <= n; i++) {
