@@ -8,7 +8,8 @@
 #         event with its own serial and a SYSCALL record after it, as auditd writes them
 #   line  the same records glued into a single line, with no line feed
 # and on `log` with each output (table, --json, --raw, --cil). Prints one line per run:
-# input, options, peak RSS (MB, /usr/bin/time's %M), wall time (s), exit status.
+# input, options, peak RSS (MB, /usr/bin/time's %M), CPU time (user + system, s), wall time (s),
+# exit status. On a busy machine, compare memory and CPU time: wall time stretches with the load.
 # The inputs are written under --dir (default $BENCH_DIR or /var/tmp) and removed at the end
 # unless --keep. --bin picks the program (default build/ignition-selinux, built if missing).
 set -euo pipefail
@@ -54,14 +55,16 @@ gen "$bytes" "\n" >"$work/log"
 gen "$bytes" "" >"$work/line"
 
 echo "# $("$bin" --version), $(du -m "$work/log" | cut -f1) MB log ($(grep -c 'avc:' "$work/log") denials), $(du -m "$work/line" | cut -f1) MB single line"
-printf '%-5s %-10s %10s %8s %5s\n' input options peak_MB wall_s exit
+echo "# load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-5s %-10s %10s %8s %8s %5s\n' input options peak_MB cpu_s wall_s exit
 run() {
         local input=$1; shift
         local rc=0
-        /usr/bin/time -f '%M %e' -o "$work/time" "$bin" denials "$@" "$work/$input" >/dev/null 2>"$work/err" || rc=$?
-        # time appends "Command exited with non-zero status N" before its line
-        kb=$(tail -n1 "$work/time" | cut -d' ' -f1); secs=$(tail -n1 "$work/time" | cut -d' ' -f2)
-        printf '%-5s %-10s %10.1f %8s %5s\n' "$input" "${*:-(table)}" "$(echo "$kb / 1024" | bc -l)" "$secs" "$rc"
+        /usr/bin/time -f '%M %U %S %e' -o "$work/time" "$bin" denials "$@" "$work/$input" >/dev/null 2>"$work/err" || rc=$?
+        # time writes "Command exited with non-zero status N" before its line
+        read -r kb user sys secs < <(tail -n1 "$work/time")
+        printf '%-5s %-10s %10.1f %8.2f %8s %5s\n' "$input" "${*:-(table)}" "$(echo "$kb / 1024" | bc -l)" \
+                "$(echo "$user + $sys" | bc -l)" "$secs" "$rc"
 }
 run log
 run log --json
