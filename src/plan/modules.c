@@ -128,7 +128,7 @@ static int check_types(const struct plan_input *in, struct plan *p, struct diags
         for (size_t i = 0; i < n; i++) {
                 const char *t = want[i];
                 if (bsearch(&t, types, n_types, sizeof(char *), cmp_strings) ||
-                    bsearch(&t, declared, n_declared, sizeof(char *), cmp_strings))
+                    (n_declared && bsearch(&t, declared, n_declared, sizeof(char *), cmp_strings)))
                         continue;
                 /* A hint costs a pass over the policy's thousands of types:
                  * the first few get one, the rest are counted. */
