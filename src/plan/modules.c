@@ -234,13 +234,6 @@ static bool planned(const struct plan *p, enum step_kind kind, const char *path)
         return false;
 }
 
-static void step_free(struct step *s) {
-        free(s->path);
-        free(s->path2);
-        free(s->data);
-        free(s->why);
-}
-
 /* libsemanage builds both policies from the modules, honouring the marker
  * and booleans.local that earlier steps write: the planned edits of those
  * files would be overwritten, and originals saved by an earlier run no

@@ -308,19 +308,8 @@ int plan_build(const struct plan_input *in, struct plan *p, struct diags *d) {
 
 /* The steps only: the plan's type and modes stay. */
 static void free_steps(struct plan *p) {
-        for (size_t i = 0; i < p->n; i++) {
-                free(p->steps[i].path);
-                free(p->steps[i].path2);
-                free(p->steps[i].data);
-                free(p->steps[i].why);
-                free(p->steps[i].meta_from);
-                for (size_t k = 0; k < p->steps[i].n_roots; k++)
-                        free(p->steps[i].roots[k]);
-                free(p->steps[i].roots);
-                for (size_t k = 0; k < p->steps[i].n_entries; k++)
-                        free(p->steps[i].entries[k]);
-                free(p->steps[i].entries);
-        }
+        for (size_t i = 0; i < p->n; i++)
+                step_free(&p->steps[i]);
         free(p->steps);
         p->steps = NULL;
         p->n = p->allocated = 0;

@@ -39,6 +39,16 @@ int add_step(struct plan *p, enum step_kind kind, const char *path, const char *
         return 0;
 }
 
+void step_free(struct step *s) {
+        free(s->path);
+        free(s->path2);
+        free(s->data);
+        free(s->why);
+        free(s->meta_from);
+        strv_free(s->roots, s->n_roots);
+        strv_free(s->entries, s->n_entries);
+}
+
 /* The last step's payload: a file's new content and metadata. Takes `data`. */
 void set_payload(struct plan *p, char *data, size_t len, const struct stat *st) {
         struct step *s = &p->steps[p->n - 1];

@@ -23,6 +23,8 @@
 /* Appends a step; `fmt` makes its one-line description. */
 int add_step(struct plan *p, enum step_kind kind, const char *path, const char *path2, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
+/* Frees what a step holds (not the step itself). */
+void step_free(struct step *s);
 /* The last step's payload: a file's new content and metadata. Takes `data`. */
 void set_payload(struct plan *p, char *data, size_t len, const struct stat *st);
 /* lstat of `path`, its parents resolved inside the root. */
