@@ -255,7 +255,8 @@ static void test_audit_errors(void **state) {
 
 static void test_policy_errors(void **state) {
         static const char prefix[] = "error: t.json:1:24: $.selinux.policy: expected a policy name "
-                                     "(no \"/\", not \".\" or \"..\", not empty), got ";
+                                     "(1 to 255 printable ASCII characters, no spaces or control characters, "
+                                     "no \"/\", not \".\" or \"..\"), got ";
         static const struct {
                 const char *value, *got;
         } cases[] = {
@@ -350,8 +351,8 @@ static void test_errors_collected_in_order(void **state) {
                "  }\n"
                "}\n",
                IGN, -EINVAL,
-               "error: t.json:3:15: $.selinux.policy: expected a policy name (no \"/\", not \".\" or "
-               "\"..\", not empty), got \"\"\n"
+               "error: t.json:3:15: $.selinux.policy: expected a policy name (1 to 255 printable ASCII "
+               "characters, no spaces or control characters, no \"/\", not \".\" or \"..\"), got \"\"\n"
                "error: t.json:4:5: $.selinux.enforce: unknown key, expected one of \"mode\", "
                "\"policy\", \"auditDenials\", \"booleans\", \"btrfs\", \"modules\", \"permissiveDomains\" (did you mean \"mode\"?)\n"
                "error: t.json:5:13: $.selinux.mode: expected one of \"enforcing\", \"permissive\", "
@@ -398,15 +399,17 @@ static void test_syntax_errors(void **state) {
         expect("{\"selinux\": {\"mode\": \"enforcing\"}", IGN, -EINVAL,
                "error: t.json:1:34: $: invalid JSON: unexpected end of data");
         expect("{\"selinux\": {}} {}", IGN, -EINVAL,
-               "error: t.json:1:17: $: invalid JSON: unexpected character");
+               "error: t.json:1:17: $: invalid JSON: unexpected characters after the value");
         expect("{\"selinux\": {}} x", IGN, -EINVAL,
-               "error: t.json:1:17: $: invalid JSON: unexpected character");
+               "error: t.json:1:17: $: invalid JSON: unexpected characters after the value");
         expect("{\"selinux\": {},}", IGN, -EINVAL,
-               "error: t.json:1:16: $: invalid JSON: unexpected character");
+               "error: t.json:1:16: $: invalid JSON: expected a quoted key");
         expect("{\"selinux\": {\"mode\": tru}}", IGN, -EINVAL,
-               "error: t.json:1:25: $: invalid JSON: boolean expected");
+               "error: t.json:1:25: $: invalid JSON: invalid literal (not true, false or null)");
+        expect("{\"selinux\": {\"mode\": tru", IGN, -EINVAL,
+               "error: t.json:1:25: $: invalid JSON: unexpected end of data");
         expect("{\"a\": \"\\x\"}", IGN, -EINVAL,
-               "error: t.json:1:9: $: invalid JSON: invalid string sequence");
+               "error: t.json:1:9: $: invalid JSON: invalid escape in string");
         expect("/* comment */ {}", IGN, -EINVAL,
                "error: t.json:1:1: $: invalid JSON: unexpected character");
         /* accepted by json-c, refused by the strict check */
@@ -416,7 +419,9 @@ static void test_syntax_errors(void **state) {
                "error: t.json:1:7: $: invalid JSON: NaN and Infinity are not JSON");
         expect("{\"a\": \"x\ty\"}", IGN, -EINVAL,
                "error: t.json:1:9: $: invalid JSON: control character in string, must be escaped");
-        expect("{\"a\": 01}", IGN, -EINVAL, "error: t.json:1:9: $: invalid JSON: number expected");
+        expect("{\"a\": 01}", IGN, -EINVAL, "error: t.json:1:8: $: invalid JSON: leading zeros are not JSON");
+        expect("{\"a\": -}", IGN, -EINVAL, "error: t.json:1:8: $: invalid JSON: invalid number");
+        expect("{\"a\": 1.}", IGN, -EINVAL, "error: t.json:1:9: $: invalid JSON: invalid number");
 }
 
 static void test_bad_bytes(void **state) {
@@ -484,7 +489,7 @@ static void test_deep_nesting(void **state) {
 }
 
 static void test_too_large(void **state) {
-        size_t len = (size_t)CONFIG_MAX_SIZE + 1;
+        size_t len = CONFIG_MAX_SIZE + 1;
         _cleanup_free_ char *text = malloc(len);
         struct se_config cfg;
         struct run res;
@@ -494,19 +499,32 @@ static void test_too_large(void **state) {
         text[0] = '{';
         text[len - 1] = '}';
         se_config_init(&cfg);
-        res = parse_n(text, len, IGN, &cfg);
+        /* the block file: 16 MiB */
+        res = parse_n(text, len, BLOCK, &cfg);
         assert_int_equal(res.r, -EINVAL);
         assert_string_equal(res.out, "error: t.json: input is too large (16777217 bytes, at most 16777216)");
         free(res.out);
 
         /* exactly the limit is accepted, and fast */
-        res = parse_n(text, len - 1, IGN, &cfg);
+        res = parse_n(text, len - 1, BLOCK, &cfg);
         assert_int_equal(res.r, -EINVAL); /* the '}' was cut off */
         assert_string_equal(res.out, "error: t.json:1:16777217: $: invalid JSON: unexpected end of data");
         free(res.out);
         text[len - 2] = '}';
-        res = parse_n(text, len - 1, IGN, &cfg);
+        res = parse_n(text, len - 1, BLOCK, &cfg);
         assert_int_equal(res.r, 0);
+        free(res.out);
+
+        /* a raw Ignition config may be larger, as Ignition sets no limit */
+        text[len - 2] = ' ';
+        res = parse_n(text, len, IGN, &cfg);
+        assert_int_equal(res.r, 0);
+        free(res.out);
+        /* up to IGNITION_MAX_SIZE: the size is refused before a byte is
+         * read, so a short buffer stands for a long one here */
+        res = parse_n(text, IGNITION_MAX_SIZE + 1, IGN, &cfg);
+        assert_int_equal(res.r, -EINVAL);
+        assert_string_equal(res.out, "error: t.json: input is too large (268435457 bytes, at most 268435456)");
         free(res.out);
         se_config_free(&cfg);
 }
@@ -617,7 +635,8 @@ static void test_parse_fd(void **state) {
         assert_int_equal(config_parse_fd(fd, "big.json", BLOCK, &cfg, &found, &d), -EINVAL);
         close(fd);
         assert_int_equal(d.n, 1);
-        assert_string_equal(d.items[0].text, "big.json: input is too large (more than 16777216 bytes)");
+        /* told from its size, before anything is read */
+        assert_string_equal(d.items[0].text, "big.json: input is too large (16777217 bytes, at most 16777216)");
 
         assert_int_equal(config_parse_fd(-1, "bad", BLOCK, &cfg, &found, &d), -EBADF);
         assert_int_equal(d.n, 1);
