@@ -81,6 +81,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                         jl_line_col(text, size, loc.value_off, &line, &col);
                         FUZZ_ASSERT(line >= 1 && col >= 1);
                 }
+                /* the index answers as the scan does, line and column
+                 * included */
+                struct jl_doc *doc = NULL;
+                struct jl_loc dloc;
+                unsigned l2, c2;
+                FUZZ_ASSERT(jl_doc_new(text, size, &doc) == 0);
+                int dr = jl_doc_locate(doc, paths[i].steps, paths[i].n, &dloc);
+                if (r == 0) {
+                        FUZZ_ASSERT(dr == 0 && dloc.value_off == loc.value_off && dloc.has_key == loc.has_key &&
+                                    (!loc.has_key || dloc.key_off == loc.key_off));
+                        jl_line_col(text, size, loc.value_off, &line, &col);
+                        jl_doc_line_col(doc, loc.value_off, &l2, &c2);
+                        FUZZ_ASSERT(line == l2 && col == c2);
+                }
+                for (size_t off = 0; off <= size + 1; off += 1 + size / 7) {
+                        jl_line_col(text, size, off, &line, &col);
+                        jl_doc_line_col(doc, off, &l2, &c2);
+                        FUZZ_ASSERT(line == l2 && col == c2);
+                }
+                size_t values, containers;
+                if (jl_count_values(text, size, 0, &values, &containers) == 0)
+                        FUZZ_ASSERT(containers <= values);
+                jl_doc_free(doc);
                 for (int recursive = 0; recursive < 2; recursive++) {
                         r = jl_find_duplicates(text, size, paths[i].steps, paths[i].n, recursive,
                                                on_dup, &dc);

@@ -833,6 +833,122 @@ static void test_scanner_robust(void **state) {
         }
 }
 
+
+/* The index answers every question as the scan from the start does: each
+ * path (present or not, key or index) and each line and column, across
+ * more than one checkpoint stride, with multi-byte characters and CRLF. */
+static void test_doc_matches_scan(void **state) {
+        char text[8192];
+        size_t o = 0;
+        struct jl_doc *doc;
+
+        o += (size_t)sprintf(text + o, "{\r\n \"a\": [1, {\"b\": \"x\\\"}\"}, [2]], \"é\": {\"c\": null},\n");
+        for (int i = 0; i < 200; i++)
+                o += (size_t)sprintf(text + o, " \"k%d\": [\"日本%d\", {\"z\": %d}],\n", i, i, i);
+        o += (size_t)sprintf(text + o, " \"a\": {\"c\": [true, false]}, \"k7\": 1\n}");
+        assert_true(o < sizeof(text));
+        assert_int_equal(jl_check_syntax(text, o, NULL, NULL), 0);
+        assert_int_equal(jl_doc_new(text, o, &doc), 0);
+        const struct jl_step paths[][3] = {
+                {JL_KEY("a")},           {JL_KEY("a"), JL_KEY("c")}, {JL_KEY("a"), JL_KEY("c"), JL_INDEX(1)},
+                {JL_KEY("a"), JL_INDEX(0)}, {JL_KEY("é"), JL_KEY("c")}, {JL_KEY("k7")},
+                {JL_KEY("k150"), JL_INDEX(1), JL_KEY("z")}, {JL_KEY("k150"), JL_INDEX(2)}, {JL_KEY("nope")},
+        };
+        const size_t lens[] = {1, 2, 3, 2, 2, 1, 3, 2, 1};
+        for (size_t i = 0; i < ELEMENTSOF(paths); i++)
+                for (size_t n = 0; n <= lens[i]; n++) {
+                        struct jl_loc a = {0}, b = {0};
+                        int ra = jl_locate(text, o, paths[i], n, &a), rb = jl_doc_locate(doc, paths[i], n, &b);
+                        assert_int_equal(ra, rb);
+                        if (ra == 0) {
+                                assert_int_equal(a.value_off, b.value_off);
+                                assert_int_equal(a.has_key, b.has_key);
+                                if (a.has_key)
+                                        assert_int_equal(a.key_off, b.key_off);
+                        }
+                }
+        for (size_t off = 0; off <= o + 2; off++) {
+                unsigned l1, c1, l2, c2;
+                jl_line_col(text, o, off, &l1, &c1);
+                jl_doc_line_col(doc, off, &l2, &c2);
+                assert_int_equal(l1, l2);
+                assert_int_equal(c1, c2);
+        }
+        /* members in text order, the earlier of duplicates marked */
+        const struct jl_member *m;
+        size_t n;
+        assert_int_equal(jl_doc_members(doc, 0, &m, &n), 0);
+        assert_int_equal(n, 204);
+        assert_string_equal(m[0].key, "a");
+        assert_false(m[0].last);
+        assert_true(m[202].last);
+        assert_false(m[9].last); /* k7, repeated at the end */
+        assert_int_equal(jl_doc_members(doc, 5, &m, &n), -ENOENT); /* the array */
+        jl_doc_free(doc);
+
+        size_t v, k;
+        static const char cv[] = "{\"a\": [1, \"x\", {\"b\": null}], \"c\": {}}";
+        assert_int_equal(jl_count_values(cv, sizeof(cv) - 1, 0, &v, &k), 0);
+        assert_int_equal(v, 7); /* keys are not values */
+        assert_int_equal(k, 4);
+}
+
+/* A long key is cut in paths, so messages under it stay short. */
+static void test_long_key_paths(void **state) {
+        char key[300];
+        memset(key, 'k', sizeof(key));
+        _cleanup_free_ char *p = jl_path_key("$", key, sizeof(key));
+        assert_string_equal(p, "$[\"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\"...]");
+        _cleanup_free_ char *q = jl_path_key("$", key, 40);
+        assert_string_equal(q, "$.kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk");
+}
+
+/* At most CHECK_MAX_PROBLEMS are listed, then how many more there were. */
+static void test_problem_cap(void **state) {
+        _cleanup_free_ char *text = malloc(1200 * 16 + 64);
+        struct se_config cfg;
+        struct run res;
+        size_t o;
+
+        assert_non_null(text);
+        o = (size_t)sprintf(text, "{\"selinux\": {\"booleans\": {");
+        for (int i = 0; i < 1200; i++)
+                o += (size_t)sprintf(text + o, "%s\"b%d\": 1", i ? ", " : "", i);
+        sprintf(text + o, "}}}");
+        se_config_init(&cfg);
+        res = parse(text, BLOCK, &cfg);
+        assert_int_equal(res.r, -EINVAL);
+        assert_non_null(strstr(res.out, "error: t.json:1:33: $.selinux.booleans.b0: expected true or false, got number 1\n"));
+        assert_non_null(strstr(res.out, "\nerror: t.json: 200 more problems not shown"));
+        size_t lines = 0;
+        for (const char *c = res.out; *c; c++)
+                lines += *c == '\n';
+        assert_int_equal(lines + 1, 1001);
+        free(res.out);
+        se_config_free(&cfg);
+}
+
+/* Anything but a regular file is refused by name, never read. */
+static void test_read_not_regular(void **state) {
+        struct se_config cfg;
+        struct diags d = {0};
+        int p[2];
+        char *buf = NULL;
+        size_t len;
+
+        se_config_init(&cfg);
+        assert_int_equal(pipe(p), 0);
+        /* no writer will ever write: a read would block */
+        assert_int_equal(config_parse_fd(p[0], "fifo.ign", IGN, &cfg, NULL, &d), -EINVAL);
+        assert_int_equal(config_read_fd(p[0], "fifo.ign", 10, &buf, &len, &d), -EINVAL);
+        close(p[0]);
+        close(p[1]);
+        assert_int_equal(d.n, 2);
+        assert_string_equal(d.items[0].text, "fifo.ign: not a regular file (a FIFO)");
+        diags_free(&d);
+        se_config_free(&cfg);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_mode_strings),
@@ -863,6 +979,10 @@ int main(void) {
                 cmocka_unit_test(test_line_col_and_paths),
                 cmocka_unit_test(test_check_syntax),
                 cmocka_unit_test(test_scanner_robust),
+                cmocka_unit_test(test_doc_matches_scan),
+                cmocka_unit_test(test_long_key_paths),
+                cmocka_unit_test(test_problem_cap),
+                cmocka_unit_test(test_read_not_regular),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
