@@ -1285,3 +1285,12 @@ int jl_count_values(const char *text, size_t len, size_t off, size_t *values, si
         *containers = k;
         return 0;
 }
+
+int jl_member_scan(const char *text, size_t len, size_t off, const char *key, struct jl_loc *loc) {
+        struct scan sc = {.s = text, .len = text ? len : 0, .pos = off};
+        struct buf k = {0};
+        int r = find_member(&sc, key, &k, loc);
+
+        buf_done(&k);
+        return r;
+}

@@ -138,3 +138,9 @@ int jl_value_end(const char *text, size_t len, size_t off, size_t *end);
  * and, of them, the objects and arrays. Linear, no allocation. -EINVAL if
  * malformed. */
 int jl_count_values(const char *text, size_t len, size_t off, size_t *values, size_t *containers);
+
+/* The member `key` (the last of duplicates) of the object at `off`, by one
+ * scan of that object and no table kept: for looking once into each of many
+ * objects (every element of a large array) without indexing them all. As
+ * jl_doc_member(), without -ENOMEM. */
+int jl_member_scan(const char *text, size_t len, size_t off, const char *key, struct jl_loc *loc);

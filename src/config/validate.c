@@ -566,7 +566,13 @@ static int check_files(struct vctx *v, size_t root, const char *replaced_by) {
                 return 0;
         for (size_t i = 0; i < n; i++) {
                 _cleanup_free_ char *p = NULL, *base = NULL;
-                size_t po = type_at(v, e[i]) == '{' ? member(v, e[i], "path", NULL) : 0, plen;
+                /* one look into each entry, not a table of each: a config
+                 * may have millions of them */
+                struct jl_loc pl;
+                size_t po = type_at(v, e[i]) == '{' && jl_member_scan(v->text, v->len, e[i], "path", &pl) == 0
+                                    ? pl.value_off
+                                    : 0,
+                       plen;
                 if (type_at(v, po) != '"' || jl_string_at(v->text, v->len, po, &p, &plen) < 0 || !is_target_path(p, plen))
                         continue;
                 if (asprintf(&base, "$.storage.files[%zu]", i) < 0)
