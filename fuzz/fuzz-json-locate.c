@@ -37,13 +37,13 @@ static const struct {
         {NULL, 0}, {p_sel, 1}, {p_mode, 2}, {p_src, 5}, {p_idx, 3}, {p_mix, 4},
 };
 
-/* The documented promise of jl_render_string(): NUL-terminated within
+/* The documented promise of diag_quote(): NUL-terminated within
  * `size`, no control characters, valid UTF-8. */
 static void check_render(const char *s, size_t len, size_t size, size_t max_chars) {
         char *out = malloc(size ? size : 1);
 
         FUZZ_ASSERT(out);
-        jl_render_string(out, size, s, len, max_chars);
+        diag_quote(out, size, s, len, max_chars);
         if (size) {
                 size_t n = strnlen(out, size);
                 FUZZ_ASSERT(n < size);

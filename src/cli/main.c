@@ -163,19 +163,6 @@ static int parse_opts(int argc, char **argv, struct opts *o) {
         return 0;
 }
 
-static int read_cmdline(const char *path, struct kcmdline *k, struct diags *d) {
-        _cleanup_free_ char *text = NULL;
-        size_t len;
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-        if (fd < 0)
-                return log_errno(negerrno(), "Failed to read the kernel command line %s", path);
-        int r = read_full_fd(fd, 1 << 20, &text, &len);
-        if (r < 0)
-                return log_errno(r, "Failed to read the kernel command line %s", path);
-        return kcmdline_parse(path, text, k, d);
-}
-
 /* A test build (make's build/tests/ignition-selinux-hooks) stops `apply`
  * after N steps, so that the fault suite can reach every intermediate
  * state; the product reads no such switch. */
@@ -260,9 +247,10 @@ static int run(bool do_apply, int argc, char **argv) {
                 goto out;
         }
         const char *display = streq(o.root, "/") ? "" : o.root;
-        r = read_cmdline(o.cmdline, &k, &d);
+        r = kcmdline_read(o.cmdline, &k, &d);
         if (r < 0) {
-                ret = EXIT_APPLY;
+                diags_print(&d, stderr);
+                ret = r == -EINVAL ? EXIT_INVALID : EXIT_APPLY;
                 goto out;
         }
         struct source_opts so = {

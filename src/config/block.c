@@ -15,6 +15,7 @@
 #include "json-locate.h"
 #include "lib/fsutil.h"
 #include "lib/hint.h"
+#include "lib/diag.h"
 #include "lib/util.h"
 
 
@@ -305,7 +306,7 @@ static void check_booleans(struct check *c, struct json_object *v, struct se_con
                 if (!boolean_name_valid(key)) {
                         /* shown as any string is: cut, escaped */
                         char got[GOT_SIZE];
-                        jl_render_string(got, sizeof(got), key, strlen(key), GOT_MAX_CHARS);
+                        diag_quote(got, sizeof(got), key, strlen(key), GOT_MAX_CHARS);
                         check_problem(c, check_pos(c, kat, 3, true),
                                       "%s: expected a boolean name (1 to 255 letters, digits and _), got %s", path, got);
                         continue;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/diag.h"
 #include "lib/util.h"
 
 void check_problem(struct check *c, size_t off, const char *fmt, ...) {
@@ -119,7 +120,7 @@ void check_describe(const struct check *c, struct json_object *v, size_t off, bo
                 snprintf(out, size, "number %s", num);
                 break;
         case json_type_string:
-                jl_render_string(s, sizeof(s), json_object_get_string(v),
+                diag_quote(s, sizeof(s), json_object_get_string(v),
                                  (size_t)json_object_get_string_len(v), GOT_MAX_CHARS);
                 snprintf(out, size, "%s%s", bare_string ? "" : "string ", s);
                 break;
@@ -149,7 +150,7 @@ void check_describe_at(const struct check *c, size_t off, bool bare_string, char
                         snprintf(out, size, "string");
                         break;
                 }
-                jl_render_string(s, sizeof(s), str, len, GOT_MAX_CHARS);
+                diag_quote(s, sizeof(s), str, len, GOT_MAX_CHARS);
                 snprintf(out, size, "%s%s", bare_string ? "" : "string ", s);
                 break;
         case 't':

@@ -14,7 +14,7 @@
 #include "lib/diag.h"
 
 /* Strings in messages are cut after this many characters. */
-#define GOT_MAX_CHARS 40
+#define GOT_MAX_CHARS QUOTED_MAX_CHARS
 #define GOT_SIZE (GOT_MAX_CHARS * 6 + 64)
 
 /* Problems kept per input: beyond them only a count. A hostile input

@@ -153,6 +153,10 @@ void kcmdline_free(struct kcmdline *k);
  * warnings in `d` (named `name`) and are ignored, as the kernel ignores
  * them. Returns 0 or -ENOMEM. */
 int kcmdline_parse(const char *name, const char *text, struct kcmdline *k, struct diags *d);
+/* Reads and parses the file `path` (/proc/cmdline). A file that cannot be
+ * read (or is no regular file) is an error in `d` and -EINVAL. */
+#define CMDLINE_MAX (1u << 20)
+int kcmdline_read(const char *path, struct kcmdline *k, struct diags *d);
 
 /* ---- sources.h */
 /* Where the `selinux` block comes from, in the order later-wins merging

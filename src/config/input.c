@@ -22,29 +22,8 @@
 #include "lib/root.h"
 #include "lib/util.h"
 
-const char *input_kind(mode_t mode) {
-        switch (mode & S_IFMT) {
-        case S_IFREG:
-                return "a regular file";
-        case S_IFDIR:
-                return "a directory";
-        case S_IFIFO:
-                return "a FIFO";
-        case S_IFCHR:
-                return "a character device";
-        case S_IFBLK:
-                return "a block device";
-        case S_IFSOCK:
-                return "a socket";
-        case S_IFLNK:
-                return "a symbolic link";
-        default:
-                return "of unknown type";
-        }
-}
-
 static int refuse(const char *name, const struct stat *st, enum diag_severity sev, struct diags *d) {
-        if (diags_add(d, sev, "%s: not a regular file (%s)", name, input_kind(st->st_mode)) < 0)
+        if (diags_add(d, sev, "%s: not a regular file (%s)", name, file_kind(st->st_mode)) < 0)
                 return -ENOMEM;
         return -EINVAL;
 }

@@ -8,9 +8,6 @@
 
 #include "lib/diag.h"
 
-/* "a FIFO", "a character device", "a directory"... */
-const char *input_kind(mode_t mode);
-
 /* Opens the regular file `path` for reading (O_NONBLOCK, O_NOCTTY). Anything
  * else gets "NAME: not a regular file (a FIFO)" with severity `sev` and
  * -EINVAL, without being opened. Other failures (-ENOENT...) return

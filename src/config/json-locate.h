@@ -70,11 +70,6 @@ size_t jl_utf8_invalid_at(const char *text, size_t len);
  * sequences), not bytes. */
 void jl_line_col(const char *text, size_t len, size_t off, unsigned *line, unsigned *col);
 
-/* Appends a quoted, escaped rendering of s[0..len) to `out` (size `size`,
- * always NUL-terminated): at most `max_chars` characters, followed by "..."
- * outside the quotes if cut. Control characters and invalid UTF-8 are
- * escaped, so the result is safe to print on a terminal. */
-void jl_render_string(char *out, size_t size, const char *s, size_t len, size_t max_chars);
 
 /* ---- a document: positions from an index built as they are asked for ----
  *

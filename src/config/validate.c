@@ -18,6 +18,7 @@
 #include "gzip.h"
 #include "input.h"
 #include "json-locate.h"
+#include "lib/diag.h"
 #include "lib/util.h"
 #include "selinux/selinux.h"
 
@@ -112,7 +113,7 @@ static void describe(const struct vctx *v, size_t off, char *out, size_t size) {
                         snprintf(out, size, "string");
                         break;
                 }
-                jl_render_string(s, sizeof(s), str, len, 40);
+                diag_quote(s, sizeof(s), str, len, 40);
                 snprintf(out, size, "string %s", s);
                 break;
         case 't':

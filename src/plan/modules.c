@@ -99,9 +99,18 @@ static int declared_types(const struct se_config *cfg, char ***out, size_t *n_ou
         return 0;
 }
 
+/* Where the config names permissive domain i. */
+static const char *origin_of(const struct se_config *cfg, size_t i) {
+        return cfg->permissive_origins && cfg->permissive_origins[i] ? cfg->permissive_origins[i] : cfg->permissive_origin;
+}
+
+static int cmp_module_name(const void *a, const void *b) {
+        return strcmp((*(const struct se_module *const *)a)->name, (*(const struct se_module *const *)b)->name);
+}
+
 /* Types for permissiveDomains that need their module: each must be a type
  * of the target's policy, or one a declared module defines. */
-static int check_types(const struct plan_input *in, struct plan *p, struct diags *d, char *const *want, size_t n) {
+static int check_types(const struct plan_input *in, struct plan *p, struct diags *d, const size_t *want, size_t n) {
         const struct se_config *cfg = in->cfg;
         _cleanup_free_ char *policy = NULL, *text = NULL;
         _cleanup_free_ char **types = NULL;
@@ -126,7 +135,7 @@ static int check_types(const struct plan_input *in, struct plan *p, struct diags
         if ((r = declared_types(cfg, &declared, &n_declared)) < 0)
                 return r;
         for (size_t i = 0; i < n; i++) {
-                const char *t = want[i];
+                const char *t = cfg->permissive[want[i]];
                 if (bsearch(&t, types, n_types, sizeof(char *), cmp_strings) ||
                     (n_declared && bsearch(&t, declared, n_declared, sizeof(char *), cmp_strings)))
                         continue;
@@ -136,7 +145,7 @@ static int check_types(const struct plan_input *in, struct plan *p, struct diags
                         continue;
                 const char *hint = hint_closest(t, (const char *const *)types, n_types);
                 diags_add(d, DIAG_ERROR, "%s: $.selinux.permissiveDomains: expected a type the %s policy defines, got \"%s\"%s%s%s",
-                          cfg->permissive_origin, p->type, t, hint ? " (did you mean \"" : "", hint ? hint : "",
+                          origin_of(cfg, want[i]), p->type, t, hint ? " (did you mean \"" : "", hint ? hint : "",
                           hint ? "\"?)" : "");
         }
         if (n_unknown > UNKNOWN_NAMED_MAX)
@@ -149,16 +158,22 @@ static int check_types(const struct plan_input *in, struct plan *p, struct diags
 /* permissiveDomains: one module per type, as `semanage permissive -a`. */
 static int plan_permissive(const struct plan_input *in, struct plan *p, struct diags *d) {
         const struct se_config *cfg = in->cfg;
-        _cleanup_free_ char **need = calloc(cfg->n_permissive + 1, sizeof(char *));
+        _cleanup_free_ size_t *need = calloc(cfg->n_permissive + 1, sizeof(size_t));
         _cleanup_free_ bool *need_disabled = calloc(cfg->n_permissive + 1, sizeof(bool));
+        _cleanup_free_ const struct se_module **by_name = calloc(cfg->n_modules + 1, sizeof(*by_name));
         _cleanup_free_ char *where = NULL;
         size_t n_need = 0;
         bool bad = false;
         int r;
 
-        if (!need || !need_disabled ||
+        if (!need || !need_disabled || !by_name ||
             asprintf(&where, "%s: $.selinux.permissiveDomains", cfg->permissive_origin) < 0)
                 return -ENOMEM;
+        /* The declared modules by name, for one search per domain. */
+        for (size_t j = 0; j < cfg->n_modules; j++)
+                by_name[j] = &cfg->modules[j];
+        if (cfg->n_modules)
+                qsort(by_name, cfg->n_modules, sizeof(*by_name), cmp_module_name);
         for (size_t i = 0; i < cfg->n_permissive; i++) {
                 _cleanup_free_ char *name = NULL, *text = NULL;
                 size_t len;
@@ -166,19 +181,20 @@ static int plan_permissive(const struct plan_input *in, struct plan *p, struct d
                 r = cil_permissive_module(cfg->permissive[i], &name, &text, &len);
                 if (r < 0)
                         return r;
-                for (size_t j = 0; j < cfg->n_modules; j++)
-                        if (streq(cfg->modules[j].name, name)) {
-                                diags_add(d, DIAG_ERROR, "%s: $.selinux.permissiveDomains: \"%s\" makes module \"%s\", "
-                                          "which $.selinux.modules declares too (%s)",
-                                          cfg->permissive_origin, cfg->permissive[i], name, cfg->modules[j].origin);
-                                bad = true;
-                        }
+                const struct se_module key = {.name = name}, *kp = &key, *const *same =
+                        cfg->n_modules ? bsearch(&kp, by_name, cfg->n_modules, sizeof(*by_name), cmp_module_name) : NULL;
+                if (same) {
+                        diags_add(d, DIAG_ERROR, "%s: $.selinux.permissiveDomains: \"%s\" makes module \"%s\", "
+                                  "which $.selinux.modules declares too (%s)",
+                                  origin_of(cfg, i), cfg->permissive[i], name, (*same)->origin);
+                        bad = true;
+                }
                 r = module_differs(in, p, name, MODULE_PRIORITY_DEFAULT, text, len, &disabled);
                 if (r < 0)
                         return r;
                 if (r > 0) {
                         need_disabled[n_need] = disabled;
-                        need[n_need++] = cfg->permissive[i];
+                        need[n_need++] = i;
                 }
         }
         if (bad)
@@ -189,7 +205,7 @@ static int plan_permissive(const struct plan_input *in, struct plan *p, struct d
         for (size_t i = 0; r >= 0 && i < n_need; i++) {
                 _cleanup_free_ char *name = NULL, *text = NULL;
                 size_t len;
-                r = cil_permissive_module(need[i], &name, &text, &len);
+                r = cil_permissive_module(cfg->permissive[need[i]], &name, &text, &len);
                 if (r >= 0)
                         r = add_op(p, name, MODULE_PRIORITY_DEFAULT, text, len, need_disabled[i], where);
         }

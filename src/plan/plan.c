@@ -13,6 +13,7 @@
 
 #include "auditrules.h"
 #include "written.h"
+#include "lib/diag.h"
 #include "lib/fsutil.h"
 #include "lib/hint.h"
 #include "lib/log.h"
@@ -253,16 +254,25 @@ int plan_build(const struct plan_input *in, struct plan *p, struct diags *d) {
                           SELINUX_CONFIG, missing ? "no such file" : "no SELINUXTYPE= line");
                 return -EINVAL;
         }
+        /* Names from the target's config are shown cut and escaped: they
+         * are its bytes, not the checked block's. */
+        char shown[QUOTED_SIZE];
+        diag_quote(shown, sizeof(shown), p->type, strlen(p->type), QUOTED_MAX_CHARS);
+        if (!policy_name_valid(p->type)) {
+                diags_add(d, DIAG_ERROR, "%s%s: SELINUXTYPE=%s: expected a policy name (a directory of /etc/selinux)",
+                          in->root_display, SELINUX_CONFIG, shown);
+                return -EINVAL;
+        }
         if (asprintf(&pdir, "/etc/selinux/%s", p->type) < 0)
                 return -ENOMEM;
         _cleanup_close_ int pfd = root_open_in(in->rootfd, pdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (pfd < 0) {
                 if (cfg->policy)
-                        diags_add(d, DIAG_ERROR, "%s: $.selinux.policy: expected a policy installed on the target, got \"%s\" (%s%s: %s)",
-                                  cfg->policy_origin, p->type, in->root_display, pdir, strerror(-pfd));
+                        diags_add(d, DIAG_ERROR, "%s: $.selinux.policy: expected a policy installed on the target, got %s (%s/etc/selinux/: %s)",
+                                  cfg->policy_origin, shown, in->root_display, strerror(-pfd));
                 else
-                        diags_add(d, DIAG_ERROR, "%s%s: SELINUXTYPE=%s, but %s%s: %s", in->root_display,
-                                  SELINUX_CONFIG, p->type, in->root_display, pdir, strerror(-pfd));
+                        diags_add(d, DIAG_ERROR, "%s%s: SELINUXTYPE=%s, but %s/etc/selinux/%s: %s", in->root_display,
+                                  SELINUX_CONFIG, shown, in->root_display, shown, strerror(-pfd));
                 return -EINVAL;
         }
 
@@ -287,12 +297,17 @@ int plan_build(const struct plan_input *in, struct plan *p, struct diags *d) {
                 if (p->mode == SE_MODE_DISABLED)
                         diags_add(d, DIAG_WARNING, "%s: $.selinux.booleans: ignored with mode \"disabled\"",
                                   cfg->booleans[0].origin);
-                else if ((r = plan_booleans(in, p, d)) < 0)
+                else if ((r = plan_booleans(in, p, d)) < 0 && r != -EINVAL)
                         return r;
         }
+        /* Bad booleans do not hide a bad module or permissive domain: each
+         * problem of the block is reported in one run. */
+        int bad = r == -EINVAL;
         if (p->mode != SE_MODE_DISABLED && (cfg->n_modules > 0 || cfg->permissive) &&
             (r = plan_modules(in, p, d)) < 0)
                 return r;
+        if (bad)
+                return -EINVAL;
         r = plan_rebuild(in, p);
         if (r >= 0)
                 r = plan_written(in, p);

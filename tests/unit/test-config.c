@@ -19,6 +19,7 @@
 #include "lib/fsutil.h"
 #include "lib/hint.h"
 #include "config/json-locate.h"
+#include "lib/diag.h"
 #include "lib/util.h"
 
 /* Output of one config_parse() call, all diagnostics joined. */
@@ -759,13 +760,13 @@ static void test_line_col_and_paths(void **state) {
         assert_string_equal(p3, "$.a[12]");
         assert_string_equal(p4, "$[\"\\\"\\n\"]");
 
-        jl_render_string(out, sizeof(out), "abc", 3, 2);
+        diag_quote(out, sizeof(out), "abc", 3, 2);
         assert_string_equal(out, "\"ab\"...");
-        jl_render_string(out, 8, "abcdefgh", 8, 100);
+        diag_quote(out, 8, "abcdefgh", 8, 100);
         assert_string_equal(out, "\"ab\"...");
-        jl_render_string(out, sizeof(out), "a\xff", 2, 100);
+        diag_quote(out, sizeof(out), "a\xff", 2, 100);
         assert_string_equal(out, "\"a\\xff\"");
-        jl_render_string(out, 3, "abc", 3, 100);
+        diag_quote(out, 3, "abc", 3, 100);
         assert_string_equal(out, "");
 }
 
