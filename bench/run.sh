@@ -36,7 +36,7 @@
 # allocated up front and the loop device does direct I/O, so what is flushed
 # is written once, not first copied into a second page cache (the image
 # file's) that no disk has. --cached-loop uses a sparse image on a caching
-# loop device instead (the default before December 2026: every flushed byte
+# loop device instead (every flushed byte
 # costs a second copy in RAM, which only the flushing cases pay). --host-fs
 # puts the roots directly under --dir (measures that filesystem; removing
 # ~100,000 files at the end can take minutes on a slow or discard-mounted one).
