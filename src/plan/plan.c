@@ -271,8 +271,8 @@ int plan_build(const struct plan_input *in, struct plan *p, struct diags *d) {
                         diags_add(d, DIAG_ERROR, "%s: $.selinux.policy: expected a policy installed on the target, got %s (%s/etc/selinux/: %s)",
                                   cfg->policy_origin, shown, in->root_display, strerror(-pfd));
                 else
-                        diags_add(d, DIAG_ERROR, "%s%s: SELINUXTYPE=%s, but %s/etc/selinux/%s: %s", in->root_display,
-                                  SELINUX_CONFIG, shown, in->root_display, shown, strerror(-pfd));
+                        diags_add(d, DIAG_ERROR, "%s%s: SELINUXTYPE=%s, but %s%s: %s", in->root_display,
+                                  SELINUX_CONFIG, p->type, in->root_display, pdir, strerror(-pfd));
                 return -EINVAL;
         }
 
