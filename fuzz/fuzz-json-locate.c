@@ -8,6 +8,7 @@
 
 #include "fuzz.h"
 #include "config/json-locate.h"
+#include "lib/diag.h"
 
 struct dup_check {
         size_t len, calls;

@@ -134,39 +134,7 @@ void check_describe(const struct check *c, struct json_object *v, size_t off, bo
 }
 
 void check_describe_at(const struct check *c, size_t off, bool bare_string, char *out, size_t size) {
-        char s[GOT_MAX_CHARS * 6 + 16], num[40];
-        _cleanup_free_ char *str = NULL;
-        size_t len;
-
-        switch (off < c->len ? c->text[off] : 0) {
-        case '{':
-                snprintf(out, size, "object");
-                break;
-        case '[':
-                snprintf(out, size, "array");
-                break;
-        case '"':
-                if (jl_string_at(c->text, c->len, off, &str, &len) < 0) {
-                        snprintf(out, size, "string");
-                        break;
-                }
-                diag_quote(s, sizeof(s), str, len, GOT_MAX_CHARS);
-                snprintf(out, size, "%s%s", bare_string ? "" : "string ", s);
-                break;
-        case 't':
-                snprintf(out, size, "boolean true");
-                break;
-        case 'f':
-                snprintf(out, size, "boolean false");
-                break;
-        case 'n':
-                snprintf(out, size, "null");
-                break;
-        default:
-                number_text(c, off, num, sizeof(num));
-                snprintf(out, size, "number %s", num);
-                break;
-        }
+        jl_describe(c->text, c->len, off, bare_string, GOT_MAX_CHARS, out, size);
 }
 
 void check_problem_got(struct check *c, struct json_object *v, size_t off, bool bare_string, const char *fmt, ...) {

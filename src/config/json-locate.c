@@ -1213,3 +1213,39 @@ int jl_member_scan(const char *text, size_t len, size_t off, const char *key, st
         buf_done(&k);
         return r;
 }
+
+void jl_describe(const char *text, size_t len, size_t off, bool bare_string, size_t max_chars, char *out,
+                 size_t size) {
+        char s[QUOTED_SIZE];
+        _cleanup_free_ char *str = NULL;
+        size_t slen, n = 0;
+
+        switch (off < len ? text[off] : 0) {
+        case '{':
+                snprintf(out, size, "object");
+                break;
+        case '[':
+                snprintf(out, size, "array");
+                break;
+        case '"':
+                if (jl_string_at(text, len, off, &str, &slen) < 0) {
+                        snprintf(out, size, "string");
+                        break;
+                }
+                diag_quote(s, sizeof(s), str, slen, max_chars < QUOTED_MAX_CHARS ? max_chars : QUOTED_MAX_CHARS);
+                snprintf(out, size, "%s%s", bare_string ? "" : "string ", s);
+                break;
+        case 't':
+        case 'f':
+                snprintf(out, size, "boolean %s", text[off] == 't' ? "true" : "false");
+                break;
+        case 'n':
+                snprintf(out, size, "null");
+                break;
+        default:
+                /* The number as written: json-c would print 1e5 as 100000. */
+                while (off + n < len && n < 32 && text[off + n] && strchr("+-.eE0123456789", text[off + n]))
+                        n++;
+                snprintf(out, size, "number %.*s", (int)n, text + off);
+        }
+}

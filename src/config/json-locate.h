@@ -139,3 +139,9 @@ int jl_count_values(const char *text, size_t len, size_t off, size_t *values, si
  * objects (every element of a large array) without indexing them all. As
  * jl_doc_member(), without -ENOMEM. */
 int jl_member_scan(const char *text, size_t len, size_t off, const char *key, struct jl_loc *loc);
+
+/* What the value at `off` is, for a message: "object", "array", "null",
+ * "boolean true", "number 1e5" (as written), "string \"...\"" (quoted, at
+ * most max_chars characters; with bare_string only the quoted value). */
+void jl_describe(const char *text, size_t len, size_t off, bool bare_string, size_t max_chars, char *out,
+                 size_t size);

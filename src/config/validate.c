@@ -92,42 +92,12 @@ static size_t member(struct vctx *v, size_t obj, const char *key, size_t *key_of
 static char type_at(const struct vctx *v, size_t off) { return off ? v->text[off] : 0; }
 static bool is_null(const struct vctx *v, size_t off) { return !off || v->text[off] == 'n'; }
 
-/* "got string \"xz\"", "got number 3", "got nothing" */
+/* "string \"xz\"", "number 3", "nothing" */
 static void describe(const struct vctx *v, size_t off, char *out, size_t size) {
-        char s[40 * 6 + 16];
-        _cleanup_free_ char *str = NULL;
-        size_t len, n = 0;
-
-        switch (type_at(v, off)) {
-        case 0:
+        if (!type_at(v, off))
                 snprintf(out, size, "nothing");
-                break;
-        case '{':
-                snprintf(out, size, "object");
-                break;
-        case '[':
-                snprintf(out, size, "array");
-                break;
-        case '"':
-                if (jl_string_at(v->text, v->len, off, &str, &len) < 0) {
-                        snprintf(out, size, "string");
-                        break;
-                }
-                diag_quote(s, sizeof(s), str, len, 40);
-                snprintf(out, size, "string %s", s);
-                break;
-        case 't':
-        case 'f':
-                snprintf(out, size, "boolean %s", v->text[off] == 't' ? "true" : "false");
-                break;
-        case 'n':
-                snprintf(out, size, "null");
-                break;
-        default:
-                while (off + n < v->len && n < 32 && strchr("+-.eE0123456789", v->text[off + n]))
-                        n++;
-                snprintf(out, size, "number %.*s", (int)n, v->text + off);
-        }
+        else
+                jl_describe(v->text, v->len, off, false, QUOTED_MAX_CHARS, out, size);
 }
 
 /* ---- ignition.version ---- */
