@@ -7,6 +7,7 @@ pkgs=(
         libjson-c-dev libselinux1-dev libsepol-dev libsemanage-dev libbz2-dev libpcre2-dev libblkid-dev libcmocka-dev
         selinux-policy-default policycoreutils selinux-utils setools
         attr e2fsprogs valgrind
+        ignition
 )
 missing=()
 for p in "${pkgs[@]}"; do

@@ -182,14 +182,21 @@ static int open_labeler(struct apply_ctx *c, struct labeler **l, char **pdir) {
          * policy directory and the store): the labeler loads the specs that
          * can match there, and asks the whole file_contexts for anything
          * else. */
-        _cleanup_free_ const char **roots = calloc(2 * c->p->n + 2, sizeof(char *));
-        size_t n = 0;
+        size_t n = 2 * c->p->n + 2;
+        for (size_t i = 0; i < c->p->n; i++)
+                n += c->p->steps[i].n_roots;
+        _cleanup_free_ const char **roots = calloc(n, sizeof(char *));
         if (!roots)
                 return -ENOMEM;
+        n = 0;
         roots[n++] = dir;
         roots[n++] = "/var/lib/selinux";
         for (size_t i = 0; i < c->p->n; i++) {
                 const struct step *s = &c->p->steps[i];
+                for (size_t k = 0; k < s->n_roots; k++)
+                        roots[n++] = s->roots[k];
+                if (s->kind == STEP_LABEL)
+                        continue;
                 roots[n++] = s->path;
                 if ((s->kind == STEP_RENAME || s->kind == STEP_LINK) && s->path2)
                         roots[n++] = s->path2;
@@ -323,16 +330,12 @@ static int relabel_outputs(struct apply_ctx *c) {
         labeler_free(c->labeler);
         c->labeler = l;
         const char *const trees[] = {pdir, "/var/lib/selinux"};
-        for (size_t i = 0; i < ELEMENTSOF(trees); i++) {
+        for (size_t i = 0; i < ELEMENTSOF(trees) && r >= 0; i++) {
                 const char *name;
                 _cleanup_close_ int dfd = open_parent(c, trees[i], &name);
-                if (dfd < 0)
-                        return dfd;
-                r = label_tree(l, dfd, name, trees[i]);
-                if (r < 0)
-                        return r;
+                r = dfd < 0 ? dfd : label_tree(l, dfd, name, trees[i], NULL);
         }
-        return 0;
+        return r;
 }
 
 /* A store built with the disable_dontaudit marker holds policies without
@@ -418,6 +421,59 @@ static int do_rebuild(struct apply_ctx *c, const struct step *s, bool rebuild) {
         return commits_defer(&c->commits, dfd);
 }
 
+static void close_all(int *fds, size_t n) {
+        for (size_t i = 0; i < n; i++)
+                close(fds[i]);
+}
+
+/* Labels set in place are the step's staged content: made durable by one
+ * syncfs of each filesystem they are on (a fresh /var of Ignition's among
+ * them). Interrupted, the next run finds what is still unlabelled. */
+static int do_label(struct apply_ctx *c, const struct step *s) {
+        int fds[COMMITS_STAGED_MAX];
+        dev_t devs[COMMITS_STAGED_MAX];
+        size_t n_fds = 0, changed = 0;
+        struct stat st;
+        int r = 0;
+
+        if (!c->labeler)
+                return -ENOENT;
+        for (size_t i = 0; i < s->n_roots && r >= 0; i++) {
+                const char *name;
+                int dfd = open_parent(c, s->roots[i], &name);
+                if (dfd < 0) {
+                        r = dfd;
+                        break;
+                }
+                if ((r = label_tree(c->labeler, dfd, name, s->roots[i], &changed)) < 0 || fstat(dfd, &st) < 0) {
+                        r = r < 0 ? r : negerrno();
+                        close(dfd);
+                        break;
+                }
+                bool seen = false;
+                for (size_t k = 0; k < n_fds && !seen; k++)
+                        seen = devs[k] == st.st_dev;
+                if (seen) {
+                        close(dfd);
+                        continue;
+                }
+                if (n_fds == COMMITS_STAGED_MAX) {
+                        r = commits_barrier_staged(&c->commits, fds, n_fds);
+                        close_all(fds, n_fds);
+                        n_fds = 0;
+                }
+                devs[n_fds] = st.st_dev;
+                fds[n_fds++] = dfd;
+        }
+        if (r >= 0)
+                r = commits_barrier_staged(&c->commits, fds, n_fds);
+        close_all(fds, n_fds);
+        if (r >= 0)
+                log_info("labelled %zu entr%s in %zu place%s Ignition wrote", changed, changed == 1 ? "y" : "ies",
+                         s->n_roots, s->n_roots == 1 ? "" : "s");
+        return r;
+}
+
 static int do_step(struct apply_ctx *c, const struct step *s) {
         _cleanup_close_ int dfd = -1;
         const char *a, *b;
@@ -435,6 +491,8 @@ static int do_step(struct apply_ctx *c, const struct step *s) {
         case STEP_REBUILD:
         case STEP_RELABEL:
                 return do_rebuild(c, s, s->kind == STEP_REBUILD);
+        case STEP_LABEL:
+                return do_label(c, s);
         case STEP_RENAME:
         case STEP_LINK:
                 r = same_dir_names(c, s, &dfd, &a, &b);

@@ -139,6 +139,11 @@ static int set_switch(const char *name, const char *param, const char *val, int 
 
 static int handle(const char *name, const char *param, const char *val, struct kcmdline *k,
                   struct diags *d) {
+        /* Ignition's first boot: upstream's switch, Flatcar's (and CoreOS's
+         * before it), with or without a value. */
+        if (streq(param, "ignition.firstboot") || streq(param, "flatcar.first_boot") ||
+            streq(param, "coreos.first_boot"))
+                k->firstboot = true;
         if (!val)
                 return 0; /* "enforcing" without '=' is not the kernel's switch either */
         if (streq(param, "enforcing"))

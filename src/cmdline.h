@@ -3,12 +3,15 @@
  * platform id that Ignition uses. */
 #pragma once
 
+#include <stdbool.h>
+
 #include "diag.h"
 
 struct kcmdline {
         int enforcing; /* -1 absent, else 0 or 1 (last occurrence wins) */
         int selinux;   /* -1 absent, else 0 or 1 */
         char *platform; /* ignition.platform.id=, NULL if absent */
+        bool firstboot; /* Ignition runs this boot */
 };
 
 void kcmdline_init(struct kcmdline *k);

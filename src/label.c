@@ -18,9 +18,9 @@
 #include "fcsubset.h"
 #include "labelcache.h"
 #include "log.h"
-#include "pathbuf.h"
 #include "root.h"
 #include "util.h"
+#include "walk.h"
 
 
 #define XATTR_SELINUX "security.selinux"
@@ -222,7 +222,7 @@ static bool label_is(const char *cur, ssize_t n, const char *want) {
 
 /* Labels `name` in dirfd, of file type `mode`, for in-target `path`. */
 static int set_label(struct labeler *l, int dirfd, const char *name, const char *path,
-                     mode_t mode) {
+                     mode_t mode, bool *changed) {
         char proc[PATH_MAX + 32], cur[1024];
         _cleanup_free_ char *con = NULL;
         int r;
@@ -249,6 +249,8 @@ static int set_label(struct labeler *l, int dirfd, const char *name, const char 
         if (lsetxattr(proc, XATTR_SELINUX, con, strlen(con) + 1, 0) < 0)
                 return negerrno();
         log_debug("%s: labelled %s", path, con);
+        if (changed)
+                *changed = true;
         return 0;
 }
 
@@ -259,109 +261,70 @@ int label_entry(struct labeler *l, int dirfd, const char *name, const char *path
                 return -EINVAL;
         if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                 return negerrno();
-        return set_label(l, dirfd, name, path, st.st_mode);
+        return set_label(l, dirfd, name, path, st.st_mode, NULL);
 }
 
-struct walk {
+/* One tree's labelling. A file with several hard links is labelled once,
+ * for the first of its paths met: as setfiles does, which keeps the first
+ * context it associates with an inode in one tree (and warns of the
+ * conflict). */
+struct tree {
         struct labeler *l;
-        /* In-target path of the entry being labelled, one buffer for the
-         * whole walk. */
-        struct pathbuf p;
+        size_t *changed;
+        struct {
+                dev_t dev;
+                ino_t ino;
+        } *seen;
+        size_t n_seen, allocated;
 };
 
-static mode_t dtype_to_mode(unsigned char t) {
-        switch (t) {
-        case DT_REG: return S_IFREG;
-        case DT_DIR: return S_IFDIR;
-        case DT_LNK: return S_IFLNK;
-        case DT_FIFO: return S_IFIFO;
-        case DT_CHR: return S_IFCHR;
-        case DT_BLK: return S_IFBLK;
-        case DT_SOCK: return S_IFSOCK;
-        default: return 0;
-        }
-}
-
-static int walk_dir(struct walk *w, int fd);
-
-static int walk_child(struct walk *w, int dirfd, const char *name, unsigned char dtype) {
-        mode_t mode = dtype_to_mode(dtype);
+static int first_link(struct tree *t, int dirfd, const char *name, bool *first) {
         struct stat st;
-        int r;
 
-        /* d_type saves a stat per entry; only some filesystems lack it. */
-        if (!mode) {
-                if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
-                        return negerrno();
-                mode = st.st_mode & S_IFMT;
-        }
-        r = set_label(w->l, dirfd, name, w->p.path, mode);
-        if (r < 0 || !S_ISDIR(mode))
-                return r;
-
-        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-        if (fd < 0)
-                return negerrno();
-        return walk_dir(w, fd);
-}
-
-static int walk_dir(struct walk *w, int fd) {
-        struct dirent *de;
-        size_t saved;
-        int r = 0;
-
-        int rfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-        if (rfd < 0)
-                return negerrno();
-        DIR *d = fdopendir(rfd);
-        if (!d) {
-                r = negerrno();
-                close(rfd);
-                return r;
-        }
-        while ((errno = 0, de = readdir(d))) {
-                if (streq(de->d_name, ".") || streq(de->d_name, ".."))
-                        continue;
-                r = pathbuf_push(&w->p, de->d_name, &saved);
-                if (r < 0)
-                        break;
-                r = walk_child(w, fd, de->d_name, de->d_type);
-                pathbuf_pop(&w->p, saved);
-                if (r < 0)
-                        break;
-        }
-        if (r == 0 && errno)
-                r = negerrno();
-        closedir(d);
-        return r;
-}
-
-int label_tree(struct labeler *l, int dirfd, const char *name, const char *path) {
-        struct walk *w;
-        struct stat st;
-        int r;
-
-        if (strchr(name, '/') || path[0] != '/')
-                return -EINVAL;
+        *first = true;
         if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
                 return negerrno();
-
-        w = malloc(sizeof(*w));
-        if (!w)
+        if (st.st_nlink < 2)
+                return 0;
+        for (size_t i = 0; i < t->n_seen; i++)
+                if (t->seen[i].dev == st.st_dev && t->seen[i].ino == st.st_ino) {
+                        *first = false;
+                        return 0;
+                }
+        if (GROW_FOR(t->seen, t->n_seen, t->allocated, 8) < 0)
                 return -ENOMEM;
-        w->l = l;
-        w->p.len = strlen(path);
-        /* "/etc/selinux/mcs/" and "/etc/selinux/mcs" are the same place. */
-        while (w->p.len > 1 && path[w->p.len - 1] == '/')
-                w->p.len--;
-        if (w->p.len >= sizeof(w->p.path)) {
-                free(w);
-                return -ENAMETOOLONG;
-        }
-        memcpy(w->p.path, path, w->p.len);
-        w->p.path[w->p.len] = '\0';
+        t->seen[t->n_seen].dev = st.st_dev;
+        t->seen[t->n_seen++].ino = st.st_ino;
+        return 0;
+}
 
-        r = walk_child(w, dirfd, name, IFTODT(st.st_mode));
-        free(w);
+static int label_one(int dirfd, const char *name, const char *path, mode_t type, void *arg) {
+        struct tree *t = arg;
+        bool changed = false, first = true;
+        int r = S_ISDIR(type) ? 0 : first_link(t, dirfd, name, &first);
+
+        if (r >= 0 && first)
+                r = set_label(t->l, dirfd, name, path, type, &changed);
+        if (r >= 0 && changed && t->changed)
+                (*t->changed)++;
+        return r < 0 ? r : 0;
+}
+
+int label_tree(struct labeler *l, int dirfd, const char *name, const char *path, size_t *changed) {
+        struct tree t = {.l = l, .changed = changed};
+        int r = walk_tree(dirfd, name, path, label_one, &t);
+
+        free(t.seen);
         return r;
+}
+
+int label_missing(int dirfd, const char *name) {
+        char proc[PATH_MAX + 32];
+        int n = snprintf(proc, sizeof(proc), "/proc/self/fd/%d/%s", dirfd, name);
+
+        if (n < 0 || (size_t)n >= sizeof(proc))
+                return -ENAMETOOLONG;
+        if (lgetxattr(proc, XATTR_SELINUX, NULL, 0) >= 0)
+                return 0;
+        return errno == ENODATA ? 1 : negerrno();
 }

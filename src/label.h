@@ -4,6 +4,7 @@
  * location rather than keeping their /usr ones. */
 #pragma once
 
+#include <stddef.h>
 #include <sys/types.h>
 
 struct labeler;
@@ -27,5 +28,13 @@ int label_lookup(struct labeler *l, const char *path, mode_t mode, char **con);
 int label_entry(struct labeler *l, int dirfd, const char *name, const char *path);
 
 /* Labels the tree rooted at entry `name` of dirfd (the tree itself
- * included) as if it lived at `path` in the target. */
-int label_tree(struct labeler *l, int dirfd, const char *name, const char *path);
+ * included, what is mounted beneath it not) as if it lived at `path` in
+ * the target, as one `setfiles -F` of it does: every label that differs
+ * from file_contexts' is set, nothing else is written, and a file with
+ * several hard links in the tree gets the label of the first of its paths
+ * met. *changed (may be NULL) counts the labels set. */
+int label_tree(struct labeler *l, int dirfd, const char *name, const char *path, size_t *changed);
+
+/* 1 if entry `name` of dirfd has no security.selinux at all (as what is
+ * created before any policy is loaded), 0 if it has one, or -errno. */
+int label_missing(int dirfd, const char *name);

@@ -18,6 +18,7 @@
 #include "denials.h"
 #include "diag.h"
 #include "fsutil.h"
+#include "ignition-cache.h"
 #include "load.h"
 #include "log.h"
 #include "plan.h"
@@ -39,10 +40,10 @@ enum exit_code {
 };
 
 struct opts {
-        const char *root, *cmdline, *source_root, *platform;
+        const char *root, *cmdline, *source_root, *platform, *ignition_config;
         const char **configs;
         size_t n_configs;
-        bool no_load;
+        bool no_load, verbose;
 };
 
 static void usage(FILE *f) {
@@ -62,8 +63,10 @@ static void usage(FILE *f) {
               "  --cmdline FILE     kernel command line (default /proc/cmdline)\n"
               "  --source-root DIR  prefix of the raw Ignition sources (default /)\n"
               "  --platform NAME    platform for base.platform.d (default: ignition.platform.id=)\n"
+              "  --ignition-config FILE  the config Ignition ran (default /run/ignition.json\n"
+              "                     under --source-root; with --config, those files)\n"
               "  --no-load          do not load the policy\n"
-              "  -v, --verbose      more messages\n"
+              "  -v, --verbose      more messages; plan lists every entry it labels\n"
               "  -q, --quiet        errors only\n"
               "  -h, --help         this help\n"
               "      --version      version\n"
@@ -81,13 +84,23 @@ static void usage(FILE *f) {
 }
 
 static int parse_opts(int argc, char **argv, struct opts *o) {
-        enum { OPT_ROOT = 0x100, OPT_CONFIG, OPT_CMDLINE, OPT_SOURCE_ROOT, OPT_PLATFORM, OPT_NO_LOAD, OPT_VERSION };
+        enum {
+                OPT_ROOT = 0x100,
+                OPT_CONFIG,
+                OPT_CMDLINE,
+                OPT_SOURCE_ROOT,
+                OPT_PLATFORM,
+                OPT_IGNITION_CONFIG,
+                OPT_NO_LOAD,
+                OPT_VERSION
+        };
         static const struct option longopts[] = {
                 {"root", required_argument, NULL, OPT_ROOT},
                 {"config", required_argument, NULL, OPT_CONFIG},
                 {"cmdline", required_argument, NULL, OPT_CMDLINE},
                 {"source-root", required_argument, NULL, OPT_SOURCE_ROOT},
                 {"platform", required_argument, NULL, OPT_PLATFORM},
+                {"ignition-config", required_argument, NULL, OPT_IGNITION_CONFIG},
                 {"no-load", no_argument, NULL, OPT_NO_LOAD},
                 {"verbose", no_argument, NULL, 'v'},
                 {"quiet", no_argument, NULL, 'q'},
@@ -106,8 +119,9 @@ static int parse_opts(int argc, char **argv, struct opts *o) {
                 case OPT_CMDLINE: o->cmdline = optarg; break;
                 case OPT_SOURCE_ROOT: o->source_root = optarg; break;
                 case OPT_PLATFORM: o->platform = optarg; break;
+                case OPT_IGNITION_CONFIG: o->ignition_config = optarg; break;
                 case OPT_NO_LOAD: o->no_load = true; break;
-                case 'v': log_set_level(LOG_LVL_DEBUG); break;
+                case 'v': log_set_level(LOG_LVL_DEBUG); o->verbose = true; break;
                 case 'q': log_set_level(LOG_LVL_ERR); break;
                 case 'h': usage(stdout); exit(EXIT_OK);
                 case OPT_VERSION: puts("ignition-selinux " VERSION); exit(EXIT_OK);
@@ -148,12 +162,35 @@ static size_t max_steps_from_env(void) {
         return e && *e ? (size_t)strtoull(e, NULL, 10) : SIZE_MAX;
 }
 
+/* The config Ignition ran: --ignition-config, else the --config files (a
+ * workstation's `plan --config my.ign`), else Ignition's cache. Missing on
+ * a boot where Ignition ran, it is worth a warning: only what Ignition
+ * writes on its own can then be found to label. */
+static int read_ignition_cache(const struct opts *o, const struct kcmdline *k, struct ignition_cache *c,
+                               struct diags *d) {
+        _cleanup_free_ char *cache = NULL;
+
+        if (o->ignition_config)
+                return ignition_cache_read(&o->ignition_config, 1, true, c, d);
+        if (o->configs)
+                return ignition_cache_read(o->configs, o->n_configs, true, c, d);
+        if (asprintf(&cache, "%s%s", streq(o->source_root, "/") ? "" : o->source_root, IGNITION_CACHE) < 0)
+                return -ENOMEM;
+        const char *files[] = {cache};
+        int r = ignition_cache_read(files, 1, k->firstboot, c, d);
+        if (r >= 0 && !c->read && k->firstboot)
+                diags_add(d, DIAG_WARNING, "%s: the config Ignition ran is not at hand: only what Ignition "
+                          "writes on its own (passwd files, its result and preset files) is labelled", cache);
+        return r;
+}
+
 static int run(bool do_apply, int argc, char **argv) {
         struct opts o = {0};
         struct kcmdline k;
         struct se_config cfg;
         struct diags d = {0};
         struct plan p = {0};
+        struct ignition_cache ign = {0};
         struct labels_ahead *ahead = NULL;
         int r, ret = EXIT_OK;
 
@@ -186,8 +223,11 @@ static int run(bool do_apply, int argc, char **argv) {
         r = sources_read_raw(&so, &cfg, &d);
         if (r >= 0)
                 r = sources_read_target(rootfd, display, &cfg, &d);
+        if (r >= 0)
+                r = read_ignition_cache(&o, &k, &ign, &d);
         if (r >= 0) {
-                struct plan_input in = {.rootfd = rootfd, .root_display = display, .cfg = &cfg, .kcmd = &k};
+                struct plan_input in = {
+                        .rootfd = rootfd, .root_display = display, .cfg = &cfg, .kcmd = &k, .ignition = &ign};
                 r = plan_build(&in, &p, &d);
         }
         if (r >= 0 && do_apply && p.n > 0) {
@@ -203,9 +243,7 @@ static int run(bool do_apply, int argc, char **argv) {
                 struct preflight_input pi = {
                         .rootfd = rootfd,
                         .root_display = display,
-                        .source_root = o.source_root,
-                        .configs = o.configs,
-                        .n_configs = o.n_configs,
+                        .ignition = &ign,
                         /* Reading every disk's superblock again is for a
                          * run that changes something, or that may refuse. */
                         .probe_devices = p.n > 0 || cfg.btrfs_fatal == 1,
@@ -220,7 +258,7 @@ static int run(bool do_apply, int argc, char **argv) {
                 goto out;
         }
         if (!do_apply) {
-                plan_print(&p, stdout);
+                plan_print(&p, o.verbose, stdout);
                 goto out;
         }
         if (p.n == 0)
@@ -238,6 +276,7 @@ static int run(bool do_apply, int argc, char **argv) {
 out:
         labels_ahead_free(ahead);
         plan_free(&p);
+        ignition_cache_free(&ign);
         diags_free(&d);
         se_config_free(&cfg);
         kcmdline_free(&k);

@@ -16,6 +16,7 @@
 #include "dontaudit.h"
 #include "fsutil.h"
 #include "hint.h"
+#include "ignition-written.h"
 #include "log.h"
 #include "policyfile.h"
 #include "root.h"
@@ -606,6 +607,54 @@ static int plan_booleans(const struct plan_input *in, struct plan *p, struct dia
         return 0;
 }
 
+/* Labels for what Ignition wrote, whenever SELinux is on after
+ * switch-root: without them an enforcing machine cannot use its own
+ * units, users and files (ignition-written.h). Planned when something
+ * there has no label; it then labels every place as `setfiles -F` would.
+ * It comes before the mode is persisted, and after a rebuild, whose file
+ * contexts it uses. */
+static int plan_written(const struct plan_input *in, struct plan *p) {
+        static const struct ignition_cache none = {0};
+        struct written w;
+        size_t at = 0;
+        int r;
+
+        if (p->mode == SE_MODE_DISABLED || !p->type[0])
+                return 0;
+        _cleanup_free_ char *pdir = NULL;
+        if (asprintf(&pdir, "/etc/selinux/%s", p->type) < 0)
+                return -ENOMEM;
+        if (!exists_in(in->rootfd, pdir)) {
+                log_debug("no %s on the target: nothing Ignition wrote can be labelled", pdir);
+                return 0;
+        }
+        r = written_find(in->rootfd, in->ignition ? in->ignition : &none, &w);
+        if (r < 0)
+                return log_errno(r, "Failed to find what Ignition wrote on %s", in->root_display[0] ? in->root_display : "/");
+        if (w.n_unlabelled == 0) {
+                written_free(&w);
+                return 0;
+        }
+        for (size_t i = 0; i < p->n; i++)
+                if (p->steps[i].kind == STEP_REBUILD || p->steps[i].kind == STEP_RELABEL)
+                        at = i + 1;
+        r = add_step(p, STEP_LABEL, "/", NULL,
+                     "label %zu unlabelled entr%s Ignition wrote, and the rest of %zu place%s it wrote, as setfiles -F would",
+                     w.n_unlabelled, w.n_unlabelled == 1 ? "y" : "ies", w.n_roots, w.n_roots == 1 ? "" : "s");
+        if (r < 0) {
+                written_free(&w);
+                return r;
+        }
+        struct step s = p->steps[p->n - 1];
+        s.roots = TAKE_PTR(w.roots);
+        s.n_roots = w.n_roots;
+        s.entries = TAKE_PTR(w.unlabelled);
+        s.n_entries = w.n_unlabelled;
+        memmove(&p->steps[at + 1], &p->steps[at], (p->n - 1 - at) * sizeof(struct step));
+        p->steps[at] = s;
+        return 0;
+}
+
 static void resolve_boot_mode(const struct plan_input *in, struct plan *p, const char *declared) {
         const struct kcmdline *k = in->kcmd;
         const char *why;
@@ -662,6 +711,8 @@ int plan_build(const struct plan_input *in, struct plan *p, struct diags *d) {
                 /* Nothing declared: the image's own settings stand, untouched. */
                 if (p->mode == SE_MODE_UNSET)
                         p->mode = SE_MODE_PERMISSIVE;
+                if ((r = plan_written(in, p)) < 0)
+                        return r;
                 resolve_boot_mode(in, p, "the target's /etc/selinux/config (no selinux block)");
                 return p->boot_mode_reason ? 0 : -ENOMEM;
         }
@@ -716,6 +767,8 @@ int plan_build(const struct plan_input *in, struct plan *p, struct diags *d) {
             (r = plan_modules(in, p, d)) < 0)
                 return r;
         r = plan_rebuild(in, p);
+        if (r >= 0)
+                r = plan_written(in, p);
         if (r < 0)
                 return r;
         resolve_boot_mode(in, p, declared);
@@ -728,6 +781,12 @@ void plan_free(struct plan *p) {
                 free(p->steps[i].path2);
                 free(p->steps[i].data);
                 free(p->steps[i].why);
+                for (size_t k = 0; k < p->steps[i].n_roots; k++)
+                        free(p->steps[i].roots[k]);
+                free(p->steps[i].roots);
+                for (size_t k = 0; k < p->steps[i].n_entries; k++)
+                        free(p->steps[i].entries[k]);
+                free(p->steps[i].entries);
         }
         free(p->steps);
         for (size_t i = 0; i < p->n_ops; i++) {
@@ -741,13 +800,19 @@ void plan_free(struct plan *p) {
         *p = (struct plan){0};
 }
 
-void plan_print(const struct plan *p, FILE *f) {
+void plan_print(const struct plan *p, bool verbose, FILE *f) {
         if (!p->block_found)
                 fprintf(f, "no selinux block in any source: the target is left as the image made it\n");
         else if (p->n == 0)
                 fprintf(f, "nothing to change: the target already has SELINUX=%s SELINUXTYPE=%s\n",
                         se_mode_to_string(p->mode), p->type);
-        for (size_t i = 0; i < p->n; i++)
-                fprintf(f, "  %2zu. %s\n", i + 1, p->steps[i].why);
+        for (size_t i = 0; i < p->n; i++) {
+                const struct step *s = &p->steps[i];
+                fprintf(f, "  %2zu. %s\n", i + 1, s->why);
+                for (size_t k = 0; verbose && k < s->n_roots; k++)
+                        fprintf(f, "        place: %s\n", s->roots[k]);
+                for (size_t k = 0; verbose && k < s->n_entries; k++)
+                        fprintf(f, "        unlabelled: %s\n", s->entries[k]);
+        }
         fprintf(f, "this boot: %s (%s)\n", se_mode_to_string(p->boot_mode), p->boot_mode_reason);
 }

@@ -12,6 +12,7 @@
 #include "cmdline.h"
 #include "config.h"
 #include "diag.h"
+#include "ignition-cache.h"
 #include "rebuild.h"
 
 enum step_kind {
@@ -26,6 +27,7 @@ enum step_kind {
         STEP_RMDIR,
         STEP_REBUILD,       /* libsemanage: the plan's module changes, then a rebuild, then labels */
         STEP_RELABEL,       /* label the store and policy directory after an interrupted rebuild */
+        STEP_LABEL,         /* label `roots` and what lies beneath, as setfiles -F (what Ignition wrote) */
 };
 
 /* XATTR_TAG of a policy written without its dontaudit rules. */
@@ -43,6 +45,10 @@ struct step {
         gid_t gid;
         const char *tag; /* XATTR_TAG value for a written file, static, may be NULL */
         char *why; /* one line for `plan` and the log */
+        /* STEP_LABEL: where, and the entries there without any label
+         * (what `plan --verbose` lists). */
+        char **roots, **entries;
+        size_t n_roots, n_entries;
 };
 
 struct plan {
@@ -65,6 +71,7 @@ struct plan_input {
         const char *root_display;
         const struct se_config *cfg;
         const struct kcmdline *kcmd;
+        const struct ignition_cache *ignition; /* the config Ignition ran */
 };
 
 /* Returns 0, -EINVAL when the configuration cannot be honoured on this
@@ -72,4 +79,5 @@ struct plan_input {
  * cannot be read (logged). */
 int plan_build(const struct plan_input *in, struct plan *p, struct diags *d);
 void plan_free(struct plan *p);
-void plan_print(const struct plan *p, FILE *f);
+/* With `verbose`, each entry a STEP_LABEL labels is listed too. */
+void plan_print(const struct plan *p, bool verbose, FILE *f);

@@ -4,14 +4,12 @@
 #include <blkid/blkid.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <json-c/json.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/statfs.h>
 
-#include "fsutil.h"
 #include "root.h"
 #include "util.h"
 
@@ -70,39 +68,23 @@ static void check_mounted(const struct preflight_input *in, struct finding *f) {
         }
 }
 
-/* storage.filesystems[] of an Ignition config: what Ignition formatted. */
-static void check_declared(const char *path, struct finding *f) {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-        _cleanup_free_ char *text = NULL;
-        struct json_object *root, *storage, *fss;
-        size_t len;
-
-        if (fd < 0 || read_full_fd(fd, CONFIG_MAX_SIZE, &text, &len) < 0)
-                return;
-        root = json_tokener_parse(text);
-        if (!root)
-                return;
-        if (json_object_object_get_ex(root, "storage", &storage) &&
-            json_object_object_get_ex(storage, "filesystems", &fss) && json_object_is_type(fss, json_type_array)) {
-                for (size_t i = 0; i < json_object_array_length(fss); i++) {
-                        struct json_object *fs = json_object_array_get_idx(fss, i), *fmt, *dev;
-                        if (!json_object_object_get_ex(fs, "format", &fmt) ||
-                            !streq(json_object_get_string(fmt) ?: "", "btrfs"))
-                                continue;
-                        char what[1024];
-                        snprintf(what, sizeof(what), "%s: $.storage.filesystems[%zu]: %s is declared Btrfs", path, i,
-                                 json_object_object_get_ex(fs, "device", &dev) ? json_object_get_string(dev) : "a device");
-                        found(f, what);
-                }
+/* storage.filesystems[] of the config Ignition ran: what it formatted. */
+static void check_declared(const struct ignition_cache *c, struct finding *f) {
+        for (size_t i = 0; c && i < c->n_fs; i++) {
+                const struct ign_filesystem *fs = &c->fs[i];
+                if (!fs->format || !streq(fs->format, "btrfs"))
+                        continue;
+                char what[1024];
+                snprintf(what, sizeof(what), "%s: $.storage.filesystems[%zu]: %s is declared Btrfs", fs->file,
+                         fs->index, fs->device ? fs->device : "a device");
+                found(f, what);
         }
-        json_object_put(root);
 }
 
 int preflight_btrfs(const struct preflight_input *in, const struct se_config *cfg, const struct plan *p,
                     struct diags *d) {
         struct finding f = {.d = d, .fatal = cfg->btrfs_fatal == 1};
-        _cleanup_free_ char *how = NULL, *cache = NULL;
-        const char *root = in->source_root ? in->source_root : "/";
+        _cleanup_free_ char *how = NULL;
 
         if (p->mode != SE_MODE_ENFORCING && p->boot_mode != SE_MODE_ENFORCING)
                 return 0;
@@ -112,14 +94,6 @@ int preflight_btrfs(const struct preflight_input *in, const struct se_config *cf
         if (in->probe_devices)
                 probe_devices(&f);
         check_mounted(in, &f);
-        if (in->configs)
-                for (size_t i = 0; i < in->n_configs; i++)
-                        check_declared(in->configs[i], &f);
-        else {
-                /* Ignition keeps storage.filesystems in the config it caches. */
-                if (asprintf(&cache, "%s%s", streq(root, "/") ? "" : root, "/run/ignition.json") < 0)
-                        return -ENOMEM;
-                check_declared(cache, &f);
-        }
+        check_declared(in->ignition, &f);
         return f.fatal && f.n ? -EINVAL : 0;
 }

@@ -6,14 +6,13 @@
 
 #include "config.h"
 #include "diag.h"
+#include "ignition-cache.h"
 #include "plan.h"
 
 struct preflight_input {
         int rootfd;
         const char *root_display;
-        const char *source_root;  /* where /run/ignition.json is looked up */
-        const char *const *configs; /* raw configs given with --config, or NULL */
-        size_t n_configs;
+        const struct ignition_cache *ignition; /* storage.filesystems of the config Ignition ran */
         bool probe_devices;       /* probe block devices with libblkid */
 };
 

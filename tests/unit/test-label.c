@@ -208,7 +208,7 @@ static void test_relabel_for_destination(void **state) {
         char etc[PATH_MAX];
 
         _cleanup_close_ int usrparent = root_open_in(f->rootfd, "/usr/lib/selinux", O_PATH | O_DIRECTORY);
-        assert_int_equal(label_tree(l, usrparent, "default", "/usr/lib/selinux/default"), 0);
+        assert_int_equal(label_tree(l, usrparent, "default", "/usr/lib/selinux/default", NULL), 0);
         assert_label(usr, CTX("lib_t"));
         assert_label(at(usr, "contexts/files/file_contexts"), CTX("lib_t"));
         assert_label(at(usr, "contexts/link"), CTX("lib_t"));
@@ -291,7 +291,7 @@ static void copy_late(struct fx *f, struct late *s, int want, uint64_t *late) {
            usr, usr);
         _cleanup_close_ int usrparent = root_open_in(f->rootfd, "/usr/lib/selinux", O_PATH | O_DIRECTORY);
         /* Every source entry labelled lib_t: a label left from the source shows. */
-        assert_int_equal(label_tree(s->l, usrparent, "default", "/usr/lib/selinux/default"), 0);
+        assert_int_equal(label_tree(s->l, usrparent, "default", "/usr/lib/selinux/default", NULL), 0);
 
         const char *base = NULL;
         _cleanup_close_ int etcfd = root_open_parent_nofollow(f->rootfd, "/etc/selinux/.default.new", &base);
@@ -426,14 +426,14 @@ static void test_second_run_writes_nothing(void **state) {
                 fail();
 
         _cleanup_close_ int parent = root_open_in(f->rootfd, "/usr/lib/selinux", O_PATH | O_DIRECTORY);
-        assert_int_equal(label_tree(l, parent, "default", "/usr/lib/selinux/default"), 0);
+        assert_int_equal(label_tree(l, parent, "default", "/usr/lib/selinux/default", NULL), 0);
         set_immutable(usr, true);
-        int r = label_tree(l, parent, "default", "/usr/lib/selinux/default");
+        int r = label_tree(l, parent, "default", "/usr/lib/selinux/default", NULL);
         set_immutable(usr, false);
         assert_int_equal(r, 0);
         collect_ctimes(usr, before, &n, ELEMENTSOF(before));
         nanosleep(&pause, NULL);
-        assert_int_equal(label_tree(l, parent, "default", "/usr/lib/selinux/default"), 0);
+        assert_int_equal(label_tree(l, parent, "default", "/usr/lib/selinux/default", NULL), 0);
         assert_int_equal(count_changed(usr, before, n), 0);
         /* Labels are stored the way setfiles stores them, NUL included. */
         char raw[64];
@@ -449,7 +449,7 @@ static void test_second_run_writes_nothing(void **state) {
         n = 0;
         collect_ctimes(usr, before, &n, ELEMENTSOF(before));
         nanosleep(&pause, NULL);
-        assert_int_equal(label_tree(l, parent, "default", "/usr/lib/selinux/default"), 0);
+        assert_int_equal(label_tree(l, parent, "default", "/usr/lib/selinux/default", NULL), 0);
         assert_int_equal(count_changed(usr, before, n), 1);
         assert_label(at(usr, "contexts/link"), CTX("lib_t"));
         labeler_free(l);
@@ -491,7 +491,7 @@ static void test_uses_target_file_contexts(void **state) {
         assert_int_equal(symlink("special", at(x, "sub/special/link")), 0);
         assert_int_equal(lsetxattr(at(x, "none"), "security.selinux", "keep", 5, 0), 0);
         _cleanup_close_ int basefd = open(f->base, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        assert_int_equal(label_tree(l, basefd, "x", "/etc/selinux/x"), 0);
+        assert_int_equal(label_tree(l, basefd, "x", "/etc/selinux/x", NULL), 0);
         assert_label(x, CTX("target_conf_t"));
         assert_label(at(x, "special"), CTX("target_file_t"));
         assert_label(at(x, "none"), "keep");
