@@ -230,7 +230,7 @@ root_image() {
 # dracut runs from a private copy of /usr/lib/dracut holding the tree's modules (dracut/ as
 # modules.d/31ignition-selinux, tests/boot/dracut/99flatcar-like) and never an installed
 # copy of either, and installs the build's program (IGNITION_SELINUX_BIN); the image is checked
-# for both. The host's dracut is never written.
+# for both. The host's dracut is never written. (BOOT_DRACUT= copies another dracut tree.)
 initrd_image() {
         local which=$1 kver key out tmp add conf= md
         case $which in
@@ -249,7 +249,7 @@ initrd_image() {
         if [ ! -f "$out" ]; then
                 tmp=$(scratch_dir initrd) || exit 1
                 blog "building the initramfs: $which (cached as $out)"
-                cp -a /usr/lib/dracut "$tmp/dracut"
+                cp -a "${BOOT_DRACUT:-/usr/lib/dracut}" "$tmp/dracut"
                 md=$tmp/dracut/modules.d
                 # `make install` puts ours in /usr/lib/dracut/modules.d/31ignition-selinux: drop
                 # any installed copy, whatever its number, so that only the tree's is found.
@@ -366,7 +366,7 @@ boot_vm() {
 # probe VAR [LOG]: the value the guest reported as "PROBE VAR=value" (last one wins).
 probe() {
         local log=${2:-$SCEN_DIR/probe.log}
-        tr -d '\r' <"$log" | sed -n "s/^PROBE $1=//p" | tail -n1
+        tr -d '\r' <"$log" | awk -v k="PROBE $1=" 'index($0, k) == 1 { v = substr($0, length(k) + 1); n = 1 } END { if (n) print v }'
 }
 
 # img_selinux_manifest IMAGE: everything SELinux-related on the image (type, mode, link

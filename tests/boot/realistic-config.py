@@ -4,7 +4,8 @@
 # write, with the `selinux` block in the file form.
 #   realistic-config.py MODE [--var-fs DEVICE]   the config (Ignition spec 3.3.0)
 #   realistic-config.py --paths [--var-fs DEVICE]  every entry Ignition creates or rewrites,
-#       one a line; "?" marks the ones that exist only on some images (backups, lock, subuid)
+#       one a line; "?" marks the ones that exist only on some images (backups, lock, subuid),
+#       "=" a directory to check alone, not with what lies under it
 # It has: a user with an SSH key (useradd makes the home; Ignition writes
 # ~/.ssh/authorized_keys.d/ignition) and a group; files and directories under /etc, /var, /opt
 # and /home (some with parents Ignition creates); demo-unit.service with a drop-in, enabled
@@ -92,7 +93,9 @@ if paths_only:
         "/etc/.ignition-result.json",
     ]
     if var_fs:
-        paths += ["/var", "/var/lib", "?/var/lost+found", "/etc/systemd/system/var.mount"]
+        # The filesystem's root and /var/lib (made by Ignition as a parent) alone: the
+        # running system fills them.
+        paths += ["=/var", "=/var/lib", "?/var/lost+found", "/etc/systemd/system/var.mount"]
     print("\n".join(paths))
     sys.exit(0)
 

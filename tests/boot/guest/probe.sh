@@ -51,7 +51,9 @@ if [ "$booleans" -gt 0 ] && [ -x /usr/local/bin/policy-tool ]; then
 fi
 # What the program wrote is labelled as the target's policy says: restorecon (dry run) as the
 # oracle lists every path whose label differs from file_contexts.
-wrong=$(restorecon -R -n -v /etc/selinux /var/lib/selinux/ /etc/audit 2>&1)
+rpaths=()
+for d in /etc/selinux /var/lib/selinux/ /etc/audit; do [ -e "$d" ] && rpaths+=("$d"); done
+wrong=$(restorecon -R -n -v "${rpaths[@]}" 2>&1)
 out "mislabelled=$(grep -c . <<<"$wrong")"
 [ -z "$wrong" ] || outp mislabel <<<"$wrong"
 out "system_slice=$(systemctl is-active system.slice)"
@@ -100,7 +102,11 @@ for w in $(cat /proc/cmdline); do
                 done
                 for u in $units; do
                         # (systemd answers only if the policy lets the caller see the unit's file.)
-                        out "unitstate_$u=$(systemctl show -p ActiveState,SubState,Result,UnitFileState --value "$u" 2>&1 | tr '\n' ' ' | sed 's/ $//')"
+                        st=
+                        for prop in ActiveState SubState Result UnitFileState; do
+                                st+="$(systemctl show -p "$prop" --value "$u" 2>&1) "
+                        done
+                        out "unitstate_$u=${st% }"
                         journalctl -b -o cat --no-pager -u "$u" 2>&1 | outp "unitlog $u"
                 done
                 ;;
@@ -109,13 +115,16 @@ done
 if has probe.paths; then
         list=/sys/firmware/qemu_fw_cfg/by_name/opt/org.ignition-selinux.test/paths/raw
         fc=/etc/selinux/${type:-mcs}/contexts/files/file_contexts
-        paths=()
+        paths=() alone=()
         if [ -r "$list" ]; then
                 while IFS= read -r path; do
                         [ -n "$path" ] || continue
+                        # "=PATH": that entry alone, not what lies under it (a mount point
+                        # whose contents the running system makes).
+                        a=; [[ $path == =* ]] && { a=1; path=${path#=}; }
                         if [ -e "$path" ] || [ -L "$path" ]; then
                                 out "label $path=$(stat -c %C "$path" 2>&1)"
-                                paths+=("$path")
+                                if [ -n "$a" ]; then alone+=("$path"); else paths+=("$path"); fi
                         else
                                 out "label $path=missing"
                         fi
@@ -126,23 +135,32 @@ if has probe.paths; then
         # Ignition's own command (setfiles -vF0 -r ROOT FILE_CONTEXTS -f -) as a dry run, the
         # paths as arguments (setfiles_t may not read a list the probe writes): the label
         # setfiles -F would give each of them (and what lies under the directories).
-        wrong=$(setfiles -n -v -F "$fc" "${paths[@]}" 2>&1 | sort -u)
+        wrong=$({
+                [ ${#paths[@]} -eq 0 ] || setfiles -n -v -F "$fc" "${paths[@]}" 2>&1
+                for a in "${alone[@]}"; do
+                        setfiles -n -v -F "$fc" "$a" 2>&1 | grep -F "Would relabel $a from " || true
+                done
+        } | sort -u)
         out "relabel_count=$(grep -c . <<<"$wrong")"
         [ -z "$wrong" ] || outp relabel <<<"$wrong"
-        out "paths_checked=${#paths[@]}"
+        out "paths_checked=$(( ${#paths[@]} + ${#alone[@]} ))"
 fi
 out "etc_fs=$(findmnt -n -o FSTYPE /etc 2>/dev/null || echo none)"
 out "var_source=$(findmnt -n -o SOURCE /var 2>/dev/null || echo none)"
 if has probe.upper; then
         [ -f /run/flatcar-like/upper-initrd ] && outp upper_initrd </run/flatcar-like/upper-initrd
-        mkdir -p /run/probe-rootfs
-        if mount --bind / /run/probe-rootfs; then
-                /usr/local/sbin/overlay-upper /run/probe-rootfs 2>&1 | outp upper_booted
-                # Every entry of the upper layer (copied-up parents included, which the
-                # overlay creates without a label before a policy is loaded) as setfiles -F
-                # would label it.
-                mapfile -t up < <(cd /run/probe-rootfs/etc && find . -mindepth 1 ! -type c | sed 's|^\.|/etc|')
-                umount /run/probe-rootfs
+        # Under /mnt: mount(8) runs as mount_t, which may mount on mnt_t, not on /run.
+        mkdir -p /mnt/probe-rootfs
+        if mount --bind / /mnt/probe-rootfs; then
+                /usr/local/sbin/overlay-upper /mnt/probe-rootfs 2>&1 | outp upper_booted
+                umount /mnt/probe-rootfs
+                rmdir /mnt/probe-rootfs
+        fi
+        # Every entry the initramfs put into the upper layer (copied-up parents included,
+        # which the overlay makes without a label before a policy is loaded) as setfiles -F
+        # would label it. (What systemd makes later gets its label from the policy.)
+        if [ -f /run/flatcar-like/upper-initrd ]; then
+                mapfile -t up < <(awk '$1 ~ /^(new|changed|parent|lock|needless)$/ && $2 ~ /^\// { print $2 }' /run/flatcar-like/upper-initrd)
                 wrong=$(setfiles -n -v -F "/etc/selinux/${type:-mcs}/contexts/files/file_contexts" "${up[@]}" 2>&1 | sort -u)
                 out "upper_relabel_count=$(grep -c . <<<"$wrong")"
                 [ -z "$wrong" ] || outp upper_relabel <<<"$wrong"

@@ -21,4 +21,8 @@ assert_units_ran
 assert_entry_labels
 assert_labels_ok
 assert_no_denials_of_ours
+# Reported, not asserted: the program leaves /var/lib/selinux as it finds it, and the fresh
+# /var has none (Flatcar's tmpfiles would link it back into the read-only /usr).
+echo "   NOTE: /var/lib/selinux on the new /var: $(p kind_store)"
+figure store_on_fresh_var "$(p kind_store)"
 rm -f "$SCEN_DIR/var.img"

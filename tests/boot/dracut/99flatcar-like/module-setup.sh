@@ -38,7 +38,7 @@ install() {
     done
     inst_script "$moddir/setfiles-noop" /usr/sbin/setfiles
 
-    inst_multiple mount umount mkdir find stat cmp readlink getfattr sort
+    inst_multiple mount umount mkdir rmdir find stat getfattr sort sha256sum sed
     inst_script "$moddir/initrd-setup-root" /usr/sbin/initrd-setup-root
     inst_script "$moddir/initrd-setup-root-after-ignition" /usr/sbin/initrd-setup-root-after-ignition
     inst_script "$moddir/flatcar-like-upper" /usr/sbin/flatcar-like-upper
