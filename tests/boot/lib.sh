@@ -16,8 +16,8 @@ SUITE=bookworm
 # Packages of the guest's root, beyond debootstrap's minbase.
 # attr: getfattr, for the probe's look at the /etc overlay's upper layer.
 ROOT_PKGS=systemd,systemd-sysv,udev,dbus,kmod,selinux-policy-default,policycoreutils,selinux-utils,libjson-c5,procps,attr
-# Seconds a boot may take before it is killed (TCG on 2 cores: ~35-55 s).
-BOOT_TIMEOUT=${BOOT_TIMEOUT:-240}
+# Seconds a boot may take before it is killed (TCG, one vCPU, a loaded host: up to ~250 s).
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-360}
 # The kernel command line of field-facts.md; scenarios add or drop words.
 BASE_CMDLINE="console=ttyS0,115200 root=/dev/vda rw rootfstype=ext4 security=selinux systemd.firstboot=off rd.shell=0 rd.emergency=poweroff panic=-1"
 FIRSTBOOT_CMDLINE="ignition.firstboot ignition.platform.id=qemu"
