@@ -4,10 +4,11 @@
 set -euo pipefail
 pkgs=(
         build-essential pkg-config clang libclang-rt-14-dev
-        libjson-c-dev libselinux1-dev libsepol-dev libsemanage-dev libbz2-dev libpcre2-dev libblkid-dev libcmocka-dev
+        libjson-c-dev libselinux1-dev libsepol-dev libsemanage-dev libbz2-dev libblkid-dev libcmocka-dev
         selinux-policy-default policycoreutils selinux-utils setools
         attr e2fsprogs valgrind
-        ignition
+        ignition                                                        # tests/lib/ignition.sh
+        fdisk btrfs-progs dosfstools squashfs-tools systemd-container  # tests/flatcar/
 )
 missing=()
 for p in "${pkgs[@]}"; do

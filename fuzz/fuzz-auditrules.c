@@ -4,7 +4,7 @@
  * never longer than the input. */
 #include <errno.h>
 
-#include "auditrules.h"
+#include "plan/auditrules.h"
 #include "fuzz.h"
 
 /* Next line of s[*pos..len): its length without the newline, and with it. */

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "avc-parse.h"
-#include "denials.h"
+#include "report/avc-parse.h"
+#include "report/denials.h"
 
 static void check_denial(const struct avc_denial *d) {
         /* Every string field is printable ASCII, never NULL. */

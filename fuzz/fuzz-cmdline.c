@@ -3,8 +3,8 @@
  * /proc/cmdline: a NUL ends it). */
 #include <errno.h>
 
-#include "cmdline.h"
-#include "diag.h"
+#include "config/config.h"
+#include "lib/diag.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -3,8 +3,8 @@
  * into the same configuration as sources are merged at boot. */
 #include <errno.h>
 
-#include "config.h"
-#include "diag.h"
+#include "config/config.h"
+#include "lib/diag.h"
 #include "fuzz.h"
 
 static void check_config(const struct se_config *c) {

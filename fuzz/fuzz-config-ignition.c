@@ -3,8 +3,8 @@
  * an optional top-level `selinux` key among Ignition's own keys. */
 #include <errno.h>
 
-#include "config.h"
-#include "diag.h"
+#include "config/config.h"
+#include "lib/diag.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -3,7 +3,7 @@
  * storage.files contents.source string from json-c. */
 #include <errno.h>
 
-#include "dataurl.h"
+#include "config/dataurl.h"
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {

@@ -6,7 +6,7 @@
 #include <errno.h>
 
 #include "fuzz.h"
-#include "json-locate.h"
+#include "config/json-locate.h"
 
 struct dup_check {
         size_t len, calls;

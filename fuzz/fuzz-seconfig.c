@@ -4,9 +4,9 @@
  * which must report exactly the mode and type just written. */
 #include <errno.h>
 
-#include "config.h"
+#include "config/config.h"
 #include "fuzz.h"
-#include "seconfig.h"
+#include "selinux/selinux.h"
 
 static void rewrite_and_check(const char *text, size_t len, enum se_mode mode, const char *type) {
         struct seconfig_values v;

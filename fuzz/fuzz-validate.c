@@ -4,9 +4,9 @@
  * block files, or on a bare block file. */
 #include <errno.h>
 
-#include "diag.h"
+#include "lib/diag.h"
 #include "fuzz.h"
-#include "validate.h"
+#include "config/config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         struct diags d = {0};

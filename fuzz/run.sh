@@ -43,9 +43,9 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 # ---- build ----
-PKGS="json-c libselinux libsepol libsemanage blkid libpcre2-8"
+PKGS="json-c libselinux libsepol libsemanage blkid"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-CFLAGS="-g -O1 -fno-omit-frame-pointer $SAN -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE -DVERSION=\"fuzz\" -Isrc $(pkg-config --cflags $PKGS)"
+CFLAGS="-g -O1 -fno-omit-frame-pointer $SAN -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE -DVERSION=\"fuzz\" -iquote src $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lbz2"
 mkdir -p "$OUT/obj" "$OUT/logs"
 
@@ -59,10 +59,10 @@ newer() {
 }
 
 objs=()
-for src in src/*.c; do
-	[ "$src" = src/main.c ] && continue
-	o="$OUT/obj/$(basename "$src" .c).o"
-	if newer "$o" "$src" src/*.h "$0"; then
+for src in src/*/*.c; do
+	[ "$src" = src/cli/main.c ] && continue
+	o="$OUT/obj/$(dirname "${src#src/}")-$(basename "$src" .c).o"
+	if newer "$o" "$src" src/*/*.h "$0"; then
 		$CC $CFLAGS -fsanitize=fuzzer-no-link -c -o "$o" "$src"
 	fi
 	objs+=("$o")
@@ -74,7 +74,7 @@ if newer "$lib" "${objs[@]}"; then
 	ar rcs "$lib" "${objs[@]}"
 fi
 for t in "${targets[@]}"; do
-	if newer "$OUT/$t" "fuzz/$t.c" fuzz/fuzz.h "$lib"; then
+	if newer "$OUT/$t" "fuzz/$t.c" fuzz/fuzz.h "$lib" src/*/*.h; then
 		$CC $CFLAGS -fsanitize=fuzzer -o "$OUT/$t" "fuzz/$t.c" "$lib" $LIBS
 	fi
 done

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Crash safety. Each plan step changes one path atomically, so whatever
 # happens the target must sit at a step boundary: the states S_0..S_K that
-# `IGNITION_SELINUX_MAX_STEPS=k apply` leaves. For every filesystem-changing
+# `IGNITION_SELINUX_MAX_STEPS=k apply` leaves (the test build's hook). For every filesystem-changing
 # call N of a full run: (a) make call N fail — apply exits non-zero (or
 # recovers) and leaves a boundary state; (b) kill the
 # process at call N — a boundary state once leftovers are ignored. Either way
@@ -53,7 +53,7 @@ scenario() {
         local k s
         for k in $(seq 0 "$K"); do
                 rm -rf "$root"; cp -a "$pristine" "$root"
-                IGNITION_SELINUX_MAX_STEPS=$k run_apply "$root" "${IGN_ARGS[@]}"
+                IGNITION_SELINUX_MAX_STEPS=$k BIN=$HOOKS_BIN run_apply "$root" "${IGN_ARGS[@]}"
                 [ "$rc" -eq 0 ] || fail "stopping after $k steps: $err"
                 s=$(state "$root")
                 boundary[$k]=$s
@@ -64,6 +64,16 @@ scenario() {
         local total; total=$(writes_of "$BIN" apply --root "$root" --cmdline "$CMDLINE" --source-root "$TMP/nosources" --no-load "${IGN_ARGS[@]}")
         note "$layout: $K steps, $total filesystem-changing calls, $(( ${#boundary[@]} )) boundary states"
         [ "$total" -gt 10 ] || fail "implausibly few calls counted: $total"
+        # The same N is the same call in every run: two traces of the whole run agree.
+        local t
+        for t in 1 2; do
+                rm -rf "$root"; cp -a "$pristine" "$root"
+                FAULT_TRACE=1 LD_PRELOAD="$FAULTINJECT" "$BIN" apply --root "$root" --cmdline "$CMDLINE" \
+                        --source-root "$TMP/nosources" --no-load "${IGN_ARGS[@]}" 2>&1 |
+                        grep '^fault-point' | sed 's#/[^ ]*##g' >"$TMP/trace$t" || true
+        done
+        [ "$(wc -l <"$TMP/trace1")" -eq "$total" ] || fail "the trace names $(wc -l <"$TMP/trace1") calls, not $total"
+        cmp -s "$TMP/trace1" "$TMP/trace2" || fail "two runs differ in which call is call N: $(diff "$TMP/trace1" "$TMP/trace2" | head -3)"
         local n mode st found failed=0
         for n in $(seq 1 "${FAULT_STRIDE:-1}" "$total"); do
                 for mode in fail kill; do

@@ -4,6 +4,8 @@ set -euo pipefail
 LIB="$TOP/tests/lib"
 TOOLS="$TOP/$BUILD/tests/tools"
 FAULTINJECT="$TOP/$BUILD/tests/faultinject.so"
+# The program built with its test hook, IGNITION_SELINUX_MAX_STEPS.
+HOOKS_BIN="$TOP/$BUILD/tests/ignition-selinux-hooks"
 TMP=$(mktemp -d /var/tmp/ignition-selinux-test.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 

@@ -17,9 +17,9 @@
 
 #include <selinux/selinux.h>
 
-#include "dontaudit.h"
-#include "log.h"
-#include "util.h"
+#include "selinux/selinux.h"
+#include "lib/log.h"
+#include "lib/util.h"
 
 static int read_all(const char *path, void **ret, size_t *retlen) {
         _cleanup_close_ int fd = -1;

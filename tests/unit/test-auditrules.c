@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "auditrules.h"
+#include "plan/auditrules.h"
 
 static bool hides(const char *line) { return auditrules_line_hides_all(line, strlen(line)); }
 

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "avc-parse.h"
-#include "util.h"
+#include "report/avc-parse.h"
+#include "lib/util.h"
 
 #define SCON "scontext=system_u:system_r:container_t:s0:c123,c456"
 #define TCON "tcontext=system_u:object_r:etc_t:s0"

@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "booleans.h"
-#include "fsutil.h"
+#include "selinux/selinux.h"
+#include "lib/fsutil.h"
 
 static void merge(const char *in, const struct policy_boolean *want, size_t n, const char *expect) {
         char *out = NULL;

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmdline.h"
-#include "util.h"
+#include "config/config.h"
+#include "lib/util.h"
 
 struct parsed {
         int enforcing, selinux;

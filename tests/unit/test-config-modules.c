@@ -14,9 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cil.h"
-#include "config.h"
-#include "util.h"
+#include "selinux/selinux.h"
+#include "config/config.h"
+#include "lib/util.h"
 
 static char *parse(const char *text, struct se_config *cfg, int *r) {
         struct diags d = {0};

@@ -15,11 +15,11 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "fsutil.h"
-#include "hint.h"
-#include "json-locate.h"
-#include "util.h"
+#include "config/config.h"
+#include "lib/fsutil.h"
+#include "lib/hint.h"
+#include "config/json-locate.h"
+#include "lib/util.h"
 
 /* Output of one config_parse() call, all diagnostics joined. */
 struct run {

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dataurl.h"
-#include "util.h"
+#include "config/dataurl.h"
+#include "lib/util.h"
 
 static void ok(const char *url, const char *want, size_t want_len) {
         char *out = NULL;

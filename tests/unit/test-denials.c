@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "avc-parse.h"
-#include "denials.h"
-#include "util.h"
+#include "report/avc-parse.h"
+#include "report/denials.h"
+#include "lib/util.h"
 
 #define R1 "type=AVC msg=audit(1700000010.100:1): avc:  denied  { write } for comm=\"cp\" scontext=u:r:container_t:s0 tcontext=u:object_r:etc_t:s0 tclass=dir permissive=1"
 #define R2 "type=AVC msg=audit(1700000005.000:2): avc:  denied  { write } for comm=\"cp\" scontext=u:r:container_t:s0 tcontext=u:object_r:etc_t:s0 tclass=dir permissive=0"

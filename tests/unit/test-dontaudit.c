@@ -14,8 +14,8 @@
 
 #include <cmocka.h>
 
-#include "dontaudit.h"
-#include "util.h"
+#include "selinux/selinux.h"
+#include "lib/util.h"
 
 /* Overridable so the skip path can be exercised. */
 #ifndef POLICY_PATH

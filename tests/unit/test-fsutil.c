@@ -18,8 +18,8 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
-#include "fsutil.h"
-#include "util.h"
+#include "lib/fsutil.h"
+#include "lib/util.h"
 
 #define LABEL "system_u:object_r:selinux_config_t:s0"
 

@@ -24,10 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "copy.h"
-#include "label.h"
-#include "root.h"
-#include "util.h"
+#include "apply/copy.h"
+#include "selinux/selinux.h"
+#include "lib/root.h"
+#include "lib/util.h"
 
 #define HOST_POLICY "/etc/selinux/default"
 #define CTX(t) "system_u:object_r:" t ":s0"
@@ -198,6 +198,11 @@ static void count_entries(const char *dir, size_t *n) {
         closedir(d);
 }
 
+/* The label of a copied entry at its final path, for copy_tree(). */
+static int label_at(const char *path, mode_t mode, char **con, void *arg) {
+        return label_lookup(arg, path, mode, con);
+}
+
 /* The copy of a /usr tree, relabelled for /etc, gets /etc's types. */
 static void test_relabel_for_destination(void **state) {
         struct fx *f = *state;
@@ -218,7 +223,7 @@ static void test_relabel_for_destination(void **state) {
         assert_true(etcfd >= 0);
         _cleanup_close_ int srcfd = root_open_in(f->rootfd, "/etc/selinux/default", O_PATH | O_DIRECTORY);
         /* Labelled, while copied, for where it is about to be renamed to. */
-        assert_int_equal(copy_tree(srcfd, etcfd, base, l, "/etc/selinux/default/", NULL), 0);
+        assert_int_equal(copy_tree(srcfd, etcfd, base, "/etc/selinux/default/", label_at, l, NULL), 0);
 
         if (snprintf(etc, sizeof(etc), "%s/etc/selinux/.default.new", f->root) < 0)
 
@@ -238,36 +243,6 @@ static void test_relabel_for_destination(void **state) {
         labeler_free(l);
 }
 
-/* A label_source whose labeler is "still being opened" for the first
- * `not_yet` asks without waiting, or for every one (-1); with `fail`, it
- * never arrives and waiting for it fails. */
-struct late {
-        struct labeler *l;
-        int not_yet, asked, waited;
-        int fail;
-};
-
-static int late_get(void *arg, bool wait, struct labeler **l) {
-        struct late *s = arg;
-        if (wait)
-                s->waited++;
-        else if (s->not_yet < 0 || s->asked++ < s->not_yet)
-                return -EAGAIN;
-        if (s->fail)
-                return s->fail;
-        *l = s->l;
-        return 0;
-}
-
-/* The target's labeler, with a local rule that gives 30 of the copied files
- * (f7, f17 ... f297, spread over the walk) no context at all (<<none>>):
- * those keep their source's label. */
-static struct labeler *open_late_labeler(struct fx *f) {
-        mkfile(at(f->root, "usr/lib/selinux/default/contexts/files/file_contexts.local"),
-               "/etc/selinux/default/contexts/files/many/f[0-9]*7\t<<none>>\n");
-        return open_target_labeler(f->rootfd);
-}
-
 static size_t open_fds(void) {
         size_t n = 0;
         DIR *d = opendir("/proc/self/fd");
@@ -278,35 +253,33 @@ static size_t open_fds(void) {
         return n;
 }
 
-/* Copies /etc/selinux/default (with 300 more files, more than a walker
- * holds back) with the labeler arriving late, and checks every entry got
- * the label and the times it would have had with the labeler at hand. */
-static void copy_late(struct fx *f, struct late *s, int want, uint64_t *late) {
+/* Copies /etc/selinux/default with 300 more files, a local rule giving 30
+ * of them (f7, f17 ... f297) no context at all (<<none>>): those keep their
+ * source's label, every other entry gets its final path's, and the times
+ * are the source's. */
+static void test_copy_labels_and_none(void **state) {
+        struct fx *f = *state;
         char usr[PATH_MAX], etc[PATH_MAX];
         if (snprintf(usr, sizeof(usr), "%s/usr/lib/selinux/default", f->root) < 0 ||
             snprintf(etc, sizeof(etc), "%s/etc/selinux/.default.new", f->root) < 0)
                 fail();
+        mkfile(at(f->root, "usr/lib/selinux/default/contexts/files/file_contexts.local"),
+               "/etc/selinux/default/contexts/files/many/f[0-9]*7\t<<none>>\n");
+        struct labeler *l = open_target_labeler(f->rootfd);
         sh("mkdir %s/contexts/files/many && cd %s/contexts/files/many && for i in $(seq 300); do "
            "echo $i > f$i; done && touch -d @1000000000 f1 .",
            usr, usr);
         _cleanup_close_ int usrparent = root_open_in(f->rootfd, "/usr/lib/selinux", O_PATH | O_DIRECTORY);
         /* Every source entry labelled lib_t: a label left from the source shows. */
-        assert_int_equal(label_tree(s->l, usrparent, "default", "/usr/lib/selinux/default", NULL), 0);
+        assert_int_equal(label_tree(l, usrparent, "default", "/usr/lib/selinux/default", NULL), 0);
 
         const char *base = NULL;
         _cleanup_close_ int etcfd = root_open_parent_nofollow(f->rootfd, "/etc/selinux/.default.new", &base);
         _cleanup_close_ int srcfd = root_open_in(f->rootfd, "/etc/selinux/default", O_PATH | O_DIRECTORY);
         assert_true(etcfd >= 0 && srcfd >= 0);
         size_t fds = open_fds();
-        struct copy_job job = {.src_dirfd = srcfd, .dst_parentfd = etcfd, .dst_name = base,
-                               .final_path = "/etc/selinux/default"};
-        const struct label_source src = {late_get, s};
-        assert_int_equal(copy_trees_labelled_later(&job, 1, &src), want);
-        /* Nothing held back is left open, whichever way it ended. */
+        assert_int_equal(copy_tree(srcfd, etcfd, base, "/etc/selinux/default", label_at, l, NULL), 0);
         assert_int_equal(open_fds(), fds);
-        if (want < 0)
-                return;
-        *late = job.st.late_labels;
         for (size_t i = 0; i < ELEMENTSOF(etc_expect); i++)
                 assert_label(*etc_expect[i].rel ? at(etc, etc_expect[i].rel) : etc, etc_expect[i].ctx);
         assert_label(at(etc, "contexts/files/many"), CTX("file_context_t"));
@@ -317,42 +290,11 @@ static void copy_late(struct fx *f, struct late *s, int want, uint64_t *late) {
         /* ... and those alone. */
         sh("test \"$(getfattr -R -h -n security.selinux --absolute-names %s 2>/dev/null | grep -c lib_t)\" = 30",
            etc);
-        /* A label set late leaves the times as copied. */
         sh("test \"$(stat -c %%Y %s/contexts/files/many/f1 %s/contexts/files/many)\" = "
            "\"$(stat -c %%Y %s/contexts/files/many/f1 %s/contexts/files/many)\"",
            usr, usr, etc, etc);
         sh("test \"$(stat -c %%Y %s/contexts/files/many/f1)\" = 1000000000", etc);
-}
-
-static void test_labels_arrive_during_copy(void **state) {
-        struct fx *f = *state;
-        /* Not there for the first 100 asks: those entries wait, the rest
-         * are labelled as they are made. */
-        struct late s = {.l = open_late_labeler(f), .not_yet = 100};
-        uint64_t late = 0;
-        copy_late(f, &s, 0, &late);
-        assert_true(s.asked > 100);
-        assert_true(late > 0 && late < 300);
-        labeler_free(s.l);
-}
-
-static void test_labels_arrive_after_copy(void **state) {
-        struct fx *f = *state;
-        /* Not there until waited for: the walker holds back its limit of
-         * entries, waits, and at its end waits again for the rest. */
-        struct late s = {.l = open_late_labeler(f), .not_yet = -1};
-        uint64_t late = 0;
-        copy_late(f, &s, 0, &late);
-        assert_int_equal(s.waited, 1); /* the first wait settles it for all */
-        assert_true(late >= 128); /* one walker's limit, at least */
-        labeler_free(s.l);
-}
-
-static void test_labels_never_arrive(void **state) {
-        struct fx *f = *state;
-        struct late s = {.l = open_target_labeler(f->rootfd), .not_yet = -1, .fail = -ENOENT};
-        copy_late(f, &s, -ENOENT, NULL);
-        labeler_free(s.l);
+        labeler_free(l);
 }
 
 static void collect_ctimes(const char *dir, struct timespec *out, size_t *n, size_t max) {
@@ -556,9 +498,7 @@ int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_lookup_host_policy),
                 cmocka_unit_test_setup_teardown(test_relabel_for_destination, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_labels_arrive_during_copy, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_labels_arrive_after_copy, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_labels_never_arrive, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_copy_labels_and_none, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_second_run_writes_nothing, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_uses_target_file_contexts, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_refuses_links_in_files_dir, setup, teardown),

@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "root.h"
-#include "util.h"
+#include "lib/root.h"
+#include "lib/util.h"
 
 struct fx {
         char base[64];

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "seconfig.h"
+#include "selinux/selinux.h"
 
 static void parse(const char *text, enum se_mode mode, const char *type) {
         struct seconfig_values v;

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util.h"
-#include "validate.h"
+#include "lib/util.h"
+#include "config/config.h"
 
 #define TOP_WARNING                                                                                \
         ": $.selinux: a top-level block only reaches a machine through configs the initramfs "    \

@@ -1,0 +1,1 @@
+ignition-selinux-9999.ebuild
