@@ -8,7 +8,7 @@ BUILD ?= build
 FAULT_STRIDE ?= 1
 CC ?= cc
 
-PKGS := json-c libselinux libsepol libsemanage blkid
+PKGS := json-c libselinux libsepol libsemanage blkid libpcre2-8 zlib
 # libbz2 (no .pc file) reads the modules libsemanage stores bzip2-compressed
 PKG_LIBS_EXTRA := -lbz2
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))

@@ -18,7 +18,7 @@
 #   E-A a second apply on a root A already applied (expected: no writes)
 #   E-B the same for B
 #   F-s the rebuild alone: semodule -p R -s mcs -n -DB (after C's copies)
-#   F-o the rebuild alone, ours: policy-tool strip policy.33 (src/dontaudit.c)
+#   F-o the rebuild alone, ours: policy-tool strip policy.33 (src/selinux/dontaudit.c)
 #   U   undo: apply {"auditDenials":false} on B's result
 #   U-s undo, the replica's way: semodule -p R -s mcs -n -B on D's result
 # Every repetition runs every case once (interleaved, order rotated); one
@@ -36,7 +36,7 @@
 # allocated up front and the loop device does direct I/O, so what is flushed
 # is written once, not first copied into a second page cache (the image
 # file's) that no disk has. --cached-loop uses a sparse image on a caching
-# loop device instead (the default before December 2026: every flushed byte
+# loop device instead (every flushed byte
 # costs a second copy in RAM, which only the flushing cases pay). --host-fs
 # puts the roots directly under --dir (measures that filesystem; removing
 # ~100,000 files at the end can take minutes on a slow or discard-mounted one).

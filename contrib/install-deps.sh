@@ -4,8 +4,8 @@
 set -euo pipefail
 pkgs=(
         build-essential pkg-config clang libclang-rt-14-dev
-        libjson-c-dev libselinux1-dev libsepol-dev libsemanage-dev libbz2-dev libblkid-dev libcmocka-dev
-        selinux-policy-default policycoreutils selinux-utils setools
+        libjson-c-dev libselinux1-dev libsepol-dev libsemanage-dev libbz2-dev zlib1g-dev libpcre2-dev libblkid-dev libcmocka-dev
+        selinux-policy-default policycoreutils selinux-utils setools secilc policycoreutils-python-utils
         attr e2fsprogs valgrind
         ignition                                                        # tests/lib/ignition.sh
         fdisk btrfs-progs dosfstools squashfs-tools systemd-container  # tests/flatcar/

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* dataurl_decode() on a NUL-terminated copy of the input, as it gets a
- * storage.files contents.source string from json-c. */
+/* dataurl_decode() on a NUL-terminated copy of the input, and
+ * dataurl_decode_ex() on the bytes themselves (a source string may hold
+ * NULs). */
 #include <errno.h>
 
 #include "config/dataurl.h"
@@ -18,6 +19,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                 /* decoding never grows the data, and the result is a C string too */
                 FUZZ_ASSERT(outlen <= strlen(url));
                 FUZZ_ASSERT(out[outlen] == '\0');
+                free(out);
+        } else {
+                FUZZ_ASSERT(out == NULL);
+        }
+        /* the same bytes as a JSON string's value, NULs and all */
+        out = NULL;
+        const char *why = NULL;
+        r = dataurl_decode_ex((const char *)data, size, &out, &outlen, &why);
+        FUZZ_ASSERT(r == 0 || r == -EINVAL || r == -EPROTONOSUPPORT);
+        FUZZ_ASSERT(r != -EINVAL || why != NULL);
+        if (r == 0) {
+                FUZZ_ASSERT(outlen <= size && out[outlen] == '\0');
                 free(out);
         } else {
                 FUZZ_ASSERT(out == NULL);

@@ -4,6 +4,7 @@
  * arbitrary bytes. libFuzzer hands over a heap buffer of exactly `size`
  * bytes, so ASan sees any read past its end. */
 #include <errno.h>
+#include <stdbool.h>
 
 #include "fuzz.h"
 #include "config/json-locate.h"
@@ -36,13 +37,13 @@ static const struct {
         {NULL, 0}, {p_sel, 1}, {p_mode, 2}, {p_src, 5}, {p_idx, 3}, {p_mix, 4},
 };
 
-/* The documented promise of jl_render_string(): NUL-terminated within
+/* The documented promise of diag_quote(): NUL-terminated within
  * `size`, no control characters, valid UTF-8. */
 static void check_render(const char *s, size_t len, size_t size, size_t max_chars) {
         char *out = malloc(size ? size : 1);
 
         FUZZ_ASSERT(out);
-        jl_render_string(out, size, s, len, max_chars);
+        diag_quote(out, size, s, len, max_chars);
         if (size) {
                 size_t n = strnlen(out, size);
                 FUZZ_ASSERT(n < size);
@@ -62,6 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
         /* strict syntax */
         r = jl_check_syntax(text, size, &err_off, &err_msg);
+        bool valid = r == 0;
         FUZZ_ASSERT(r == 0 || r == -EINVAL);
         if (r < 0)
                 FUZZ_ASSERT(err_msg && err_off <= size);
@@ -81,6 +83,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                         jl_line_col(text, size, loc.value_off, &line, &col);
                         FUZZ_ASSERT(line >= 1 && col >= 1);
                 }
+                /* on valid text the index answers as the scan does (on
+                 * malformed text the scan may stop early where the index
+                 * reads a whole container and fails); line and column
+                 * always */
+                struct jl_doc *doc = NULL;
+                struct jl_loc dloc;
+                unsigned l2, c2;
+                FUZZ_ASSERT(jl_doc_new(text, size, &doc) == 0);
+                int dr = jl_doc_locate(doc, paths[i].steps, paths[i].n, &dloc);
+                if (r == 0 && valid) {
+                        FUZZ_ASSERT(dr == 0 && dloc.value_off == loc.value_off && dloc.has_key == loc.has_key &&
+                                    (!loc.has_key || dloc.key_off == loc.key_off));
+                        jl_line_col(text, size, loc.value_off, &line, &col);
+                        jl_doc_line_col(doc, loc.value_off, &l2, &c2);
+                        FUZZ_ASSERT(line == l2 && col == c2);
+                }
+                for (size_t off = 0; off <= size + 1; off += 1 + size / 7) {
+                        jl_line_col(text, size, off, &line, &col);
+                        jl_doc_line_col(doc, off, &l2, &c2);
+                        FUZZ_ASSERT(line == l2 && col == c2);
+                }
+                size_t values, containers;
+                if (jl_count_values(text, size, 0, &values, &containers) == 0)
+                        FUZZ_ASSERT(containers <= values);
+                jl_doc_free(doc);
                 for (int recursive = 0; recursive < 2; recursive++) {
                         r = jl_find_duplicates(text, size, paths[i].steps, paths[i].n, recursive,
                                                on_dup, &dc);

@@ -43,7 +43,7 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 
 # ---- build ----
-PKGS="json-c libselinux libsepol libsemanage blkid"
+PKGS="json-c libselinux libsepol libsemanage blkid libpcre2-8 zlib"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 CFLAGS="-g -O1 -fno-omit-frame-pointer $SAN -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -D_GNU_SOURCE -DVERSION=\"fuzz\" -iquote src $(pkg-config --cflags $PKGS)"
 LIBS="$(pkg-config --libs $PKGS) -lbz2"

@@ -67,6 +67,35 @@ static int lookup_label(struct apply_ctx *c, const char *path, mode_t mode, char
         return r == -ENOENT ? (*con = NULL, 0) : r;
 }
 
+/* The staged file takes the other xattrs and the times of the step's
+ * `meta_from` (a policy saved aside keeps what the original had, and gives
+ * it back): not its label, which is its place's, nor our tag. */
+static int copy_meta(struct apply_ctx *c, const struct step *s, int dfd, const char *staged) {
+        char names[4096], value[4096];
+        struct stat st;
+
+        if (!s->meta_from)
+                return 0;
+        _cleanup_close_ int from = root_open_regular(c->rootfd, s->meta_from, &st);
+        if (from < 0)
+                return from;
+        _cleanup_close_ int to = openat(dfd, staged, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (to < 0)
+                return negerrno();
+        ssize_t len = flistxattr(from, names, sizeof(names));
+        if (len < 0 && errno != ENOTSUP)
+                return negerrno();
+        for (const char *n = names; len > 0 && n < names + len; n += strlen(n) + 1) {
+                if (streq(n, XATTR_SELINUX) || streq(n, XATTR_TAG))
+                        continue;
+                ssize_t v = fgetxattr(from, n, value, sizeof(value));
+                if (v < 0 || fsetxattr(to, n, value, (size_t)v, 0) < 0)
+                        return negerrno();
+        }
+        const struct timespec ts[2] = {st.st_atim, st.st_mtim};
+        return futimens(to, ts) < 0 ? negerrno() : 0;
+}
+
 /* `buf` atomically at the step's path, with its metadata, tag and label. */
 static int write_labelled(struct apply_ctx *c, const struct step *s, const void *buf, size_t len) {
         _cleanup_free_ char *con = NULL;
@@ -81,6 +110,8 @@ static int write_labelled(struct apply_ctx *c, const struct step *s, const void 
         if (r < 0)
                 return r;
         r = stage_file_at(dfd, name, buf, len, s->mode, s->uid, s->gid, con, s->tag, &staged);
+        if (r >= 0 && (r = copy_meta(c, s, dfd, staged)) < 0)
+                rm_rf_at(dfd, staged);
         return r < 0 ? r : publish(c, dfd, staged, name, false);
 }
 
@@ -223,7 +254,7 @@ static int tag_stripped(struct apply_ctx *c, const char *store) {
                 _cleanup_close_ int dfd = open_parent(c, files[i], &name);
                 if (dfd < 0)
                         return dfd == -ENOENT ? 0 : dfd;
-                _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+                _cleanup_close_ int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
                 if (fd < 0)
                         return errno == ENOENT ? 0 : negerrno();
                 if (fsetxattr(fd, XATTR_TAG, TAG_STRIPPED, strlen(TAG_STRIPPED), 0) < 0)
@@ -245,6 +276,8 @@ static int check_real_dir(struct apply_ctx *c, const char *path) {
 
 /* Marker, rebuild, labels, flush, unmark: interrupted anywhere, the next
  * run finds either the old store or the marker, and finishes the labels. */
+#define VAR_LIB_SELINUX_FINAL "/var/lib/selinux/final"
+
 static int do_rebuild(struct apply_ctx *c, const struct step *s, bool rebuild) {
         _cleanup_free_ char *active = NULL, *pdir = NULL, *err = NULL;
         const char *store = s->path;
@@ -260,7 +293,14 @@ static int do_rebuild(struct apply_ctx *c, const struct step *s, bool rebuild) {
                 return dfd;
         if (rebuild) {
                 /* On disk before libsemanage changes anything. */
-                _cleanup_free_ char *staged = NULL;
+                _cleanup_free_ char *staged = NULL, *final = NULL;
+                struct stat st;
+                /* libsemanage builds the policy in final/<type> beside the
+                 * store; one it had to create is removed after a failure. */
+                if (asprintf(&final, VAR_LIB_SELINUX_FINAL "/%s", c->p->type) < 0)
+                        return -ENOMEM;
+                bool had_final = root_lstat(c->rootfd, VAR_LIB_SELINUX_FINAL, &st) == 0,
+                     had_type = had_final && root_lstat(c->rootfd, final, &st) == 0;
                 if ((r = stage_file_at(dfd, RELABEL_MARKER, "", 0, 0600, 0, 0, NULL, NULL, &staged)) < 0 ||
                     (r = publish(c, dfd, staged, RELABEL_MARKER, false)) < 0 ||
                     (r = commits_barrier(&c->commits, dfd, false)) < 0)
@@ -271,6 +311,14 @@ static int do_rebuild(struct apply_ctx *c, const struct step *s, bool rebuild) {
                          * its sandbox behind: nothing to label. */
                         rm_rf_at(dfd, "tmp");
                         unlinkat(dfd, RELABEL_MARKER, 0);
+                        if (!had_type) {
+                                const char *fname;
+                                _cleanup_close_ int ffd =
+                                        root_open_parent_nofollow(c->rootfd, had_final ? final : VAR_LIB_SELINUX_FINAL,
+                                                                  &fname);
+                                if (ffd >= 0)
+                                        rm_rf_at(ffd, fname);
+                        }
                         if (err)
                                 log_error("%s", err);
                         return r;
@@ -454,6 +502,8 @@ static int do_group(struct apply_ctx *c, const struct step *steps, size_t n, siz
                         if ((r = lookup_label(c, s->path, S_IFREG | s->mode, &con)) >= 0)
                                 r = stage_file_at(g[k].dfd, g[k].name, s->data, s->len, s->mode, s->uid, s->gid,
                                                   con, s->tag, &g[k].staged);
+                        if (r >= 0)
+                                r = copy_meta(c, s, g[k].dfd, g[k].staged);
                 }
                 if (r < 0)
                         break;

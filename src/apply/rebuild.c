@@ -2,10 +2,12 @@
 #include "rebuild.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <semanage/debug.h>
 #include <semanage/handle.h>
@@ -80,6 +82,25 @@ static const struct module_op *blamed(const struct module_op *ops, size_t n) {
                 if (ops[i].cil && strstr(messages, needle))
                         return &ops[i];
         }
+        return NULL;
+}
+
+/* A declared module that replaces one of the same name at a lower
+ * priority (the store's own `base`, say): when the compiler then blames
+ * another module, what broke it is this one. *below: that priority. */
+static const struct module_op *shadowing(const char *root, const char *type, const struct module_op *ops, size_t n,
+                                         int *below) {
+        for (size_t i = 0; i < n; i++)
+                for (int prio = ops[i].cil ? ops[i].priority - 1 : 0; prio > 0; prio--) {
+                        char path[PATH_MAX];
+                        struct stat st;
+                        snprintf(path, sizeof(path), "%s/var/lib/selinux/%s/active/modules/%d/%s",
+                                 root && *root ? root : "", type, prio, ops[i].name);
+                        if (stat(path, &st) == 0) {
+                                *below = prio;
+                                return &ops[i];
+                        }
+                }
         return NULL;
 }
 
@@ -161,8 +182,18 @@ int store_rebuild(const char *root, const char *type, const struct module_op *op
                         return fail(ops, n, op, "cannot install it", err);
         }
         r = semanage_commit(sh);
-        if (r < 0)
-                return fail(ops, n, NULL, "the policy rebuild failed; nothing was installed", err);
+        if (r < 0) {
+                int below = 0;
+                const struct module_op *m = blamed(ops, n) ? NULL : shadowing(root, type, ops, n, &below);
+                char what[512];
+                if (!m)
+                        return fail(ops, n, NULL, "the policy rebuild failed; nothing was installed", err);
+                snprintf(what, sizeof(what),
+                         "it replaces the store's module \"%s\" of priority %d, and the policy no longer builds "
+                         "(the messages name what went missing); nothing was installed",
+                         m->name, below);
+                return fail(ops, n, m, what, err);
+        }
         free(messages);
         messages = NULL;
         messages_len = 0;

@@ -30,7 +30,7 @@ enum exit_code {
         EXIT_APPLY = 3, /* the target could not be read or changed */
         EXIT_LOAD = 4,  /* the policy could not be loaded in the mode asked */
         /* denials */
-        EXIT_DENIALS_ENFORCED = 1,   /* at least one denial would be enforced */
+        EXIT_DENIALS_ENFORCED = 1,   /* at least one denial or SELinux error would be refused */
         EXIT_DENIALS_UNREADABLE = 3, /* the input could not be read */
 };
 
@@ -50,7 +50,7 @@ static void usage(FILE *f) {
         fputs("Usage: ignition-selinux apply [OPTIONS]\n"
               "       ignition-selinux plan [OPTIONS]\n"
               "       ignition-selinux validate FILE...\n"
-              "       ignition-selinux denials [--json] [--raw] [--permissive-domain TYPE]... [FILE|-]\n"
+              "       ignition-selinux denials [--json] [--raw] [--cil|--ignition] [--permissive-domain TYPE]... [FILE|-]\n"
               "\n"
               "Apply the `selinux` block of the Ignition configuration to the target root:\n"
               "a writable, labelled policy store, a real /etc/selinux/config, and the\n"
@@ -74,14 +74,18 @@ static void usage(FILE *f) {
               "      --version      version\n"
               "\n"
               "Options for denials (reads audit.log, journal or dmesg text; default stdin):\n"
-              "  --json             a JSON array of groups\n"
-              "  --raw              the records themselves, grouped (for a bug report)\n"
+              "  --json             the groups and counts as JSON\n"
+              "  --raw              each record as read, after its group key (with --json:\n"
+              "                     a JSON array of records)\n"
+              "  --cil              the allow rules that would let it all through, as CIL\n"
+              "  --ignition         those rules as a module in a selinux block\n"
               "  --permissive-domain TYPE  a domain that stays permissive: its denials would\n"
               "                     not be enforced (repeatable)\n"
               "\n"
               "Exit status: 0 done, 1 invalid configuration, 2 usage, 3 target not\n"
-              "changed as asked, 4 policy not loaded as asked. denials: 0 no denial would\n"
-              "be enforced, 1 some would, 2 usage, 3 unreadable input. See ignition-selinux(8).\n",
+              "changed as asked, 4 policy not loaded as asked. denials: 0 nothing would be\n"
+              "refused, 1 a denial or SELinux error would, 2 usage, 3 unreadable input.\n"
+              "See ignition-selinux(8).\n",
               f);
 }
 
@@ -157,19 +161,6 @@ static int parse_opts(int argc, char **argv, struct opts *o) {
                 return -EINVAL;
         }
         return 0;
-}
-
-static int read_cmdline(const char *path, struct kcmdline *k, struct diags *d) {
-        _cleanup_free_ char *text = NULL;
-        size_t len;
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-        if (fd < 0)
-                return log_errno(negerrno(), "Failed to read the kernel command line %s", path);
-        int r = read_full_fd(fd, 1 << 20, &text, &len);
-        if (r < 0)
-                return log_errno(r, "Failed to read the kernel command line %s", path);
-        return kcmdline_parse(path, text, k, d);
 }
 
 /* A test build (make's build/tests/ignition-selinux-hooks) stops `apply`
@@ -256,9 +247,10 @@ static int run(bool do_apply, int argc, char **argv) {
                 goto out;
         }
         const char *display = streq(o.root, "/") ? "" : o.root;
-        r = read_cmdline(o.cmdline, &k, &d);
+        r = kcmdline_read(o.cmdline, &k, &d);
         if (r < 0) {
-                ret = EXIT_APPLY;
+                diags_print(&d, stderr);
+                ret = r == -EINVAL ? EXIT_INVALID : EXIT_APPLY;
                 goto out;
         }
         struct source_opts so = {
@@ -345,22 +337,26 @@ static int run_validate(int argc, char **argv) {
 }
 
 static int run_denials(int argc, char **argv) {
-        enum { OPT_JSON = 0x100, OPT_RAW, OPT_PERMISSIVE_DOMAIN };
+        enum { OPT_JSON = 0x100, OPT_RAW, OPT_CIL, OPT_IGNITION, OPT_PERMISSIVE_DOMAIN };
         static const struct option longopts[] = {
                 {"json", no_argument, NULL, OPT_JSON},
                 {"raw", no_argument, NULL, OPT_RAW},
+                {"cil", no_argument, NULL, OPT_CIL},
+                {"ignition", no_argument, NULL, OPT_IGNITION},
                 {"permissive-domain", required_argument, NULL, OPT_PERMISSIVE_DOMAIN},
                 {"help", no_argument, NULL, 'h'},
                 {0},
         };
         struct denials_opts o = {0};
-        size_t n_enforced = 0;
+        size_t n_refused = 0;
         int c, r;
 
         while ((c = getopt_long(argc, argv, "h", longopts, NULL)) >= 0) {
                 switch (c) {
                 case OPT_JSON: o.json = true; break;
                 case OPT_RAW: o.raw = true; break;
+                case OPT_CIL: o.cil = true; break;
+                case OPT_IGNITION: o.ignition = true; break;
                 case 'h': usage(stdout); free(o.permissive_domains); return EXIT_OK;
                 case OPT_PERMISSIVE_DOMAIN: {
                         char **n = realloc(o.permissive_domains, (o.n_permissive_domains + 1) * sizeof(*n));
@@ -376,17 +372,24 @@ static int run_denials(int argc, char **argv) {
                 default: usage(stderr); free(o.permissive_domains); return EXIT_USAGE;
                 }
         }
+        /* One output: the table, --json, --raw (alone or with --json), --cil or --ignition. */
+        if ((o.cil || o.ignition) && (o.cil + o.ignition + o.json + o.raw > 1)) {
+                log_error("--cil and --ignition go with no other output option");
+                usage(stderr);
+                free(o.permissive_domains);
+                return EXIT_USAGE;
+        }
         if (argc - optind > 1) {
                 log_error("unexpected argument: %s", argv[optind + 1]);
                 usage(stderr);
                 free(o.permissive_domains);
                 return EXIT_USAGE;
         }
-        r = denials_run(optind < argc ? argv[optind] : NULL, &o, &n_enforced);
+        r = denials_run(optind < argc ? argv[optind] : NULL, &o, &n_refused);
         free(o.permissive_domains);
         if (r < 0)
                 return EXIT_DENIALS_UNREADABLE;
-        return n_enforced > 0 ? EXIT_DENIALS_ENFORCED : EXIT_OK;
+        return n_refused > 0 ? EXIT_DENIALS_ENFORCED : EXIT_OK;
 }
 
 int main(int argc, char **argv) {

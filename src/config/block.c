@@ -15,6 +15,7 @@
 #include "json-locate.h"
 #include "lib/fsutil.h"
 #include "lib/hint.h"
+#include "lib/diag.h"
 #include "lib/util.h"
 
 
@@ -49,6 +50,7 @@ void se_config_free(struct se_config *c) {
         booleans_free(c->booleans, c->n_booleans);
         modules_free(c->modules, c->n_modules);
         permissive_free(c->permissive, c->n_permissive);
+        permissive_free(c->permissive_origins, c->n_permissive);
         free(c->permissive_origin);
         free(c->policy);
         free(c->mode_origin);
@@ -102,17 +104,13 @@ static void json_putp(struct json_object **o) {
                 json_object_put(*o);
 }
 
-int config_parse_json(const char *name, const char *text, size_t len, struct json_object **out,
-                      struct diags *d) {
-        _cleanup_(tokener_freep) struct json_tokener *tok = NULL;
-        _cleanup_(json_putp) struct json_object *obj = NULL;
-        enum json_tokener_error jerr;
+int config_check_syntax(const char *name, const char *text, size_t len, size_t max, struct diags *d) {
         const char *nul, *msg;
         size_t off = 0;
 
-        if (len > CONFIG_MAX_SIZE)
-                return diags_add(d, DIAG_ERROR, "%s: input is too large (%zu bytes, at most %u)",
-                                 name, len, CONFIG_MAX_SIZE) < 0
+        if (len > max)
+                return diags_add(d, DIAG_ERROR, "%s: input is too large (%zu bytes, at most %zu)", name, len,
+                                 max) < 0
                                ? -ENOMEM
                                : -EINVAL;
         if (!text)
@@ -124,7 +122,6 @@ int config_parse_json(const char *name, const char *text, size_t len, struct jso
         /* editors on other systems add it; JSON (RFC 8259) forbids it */
         if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
                 return invalid_json(d, name, text, len, 0, "byte order mark (U+FEFF) at the start");
-        /* checked here for an exact position: json-c's is off by one at times */
         off = jl_utf8_invalid_at(text, len);
         if (off < len)
                 return invalid_json(d, name, text, len, off, "invalid UTF-8");
@@ -133,28 +130,57 @@ int config_parse_json(const char *name, const char *text, size_t len, struct jso
                 off++;
         if (off == len)
                 return syntax_error(d, name, text, len, off, "empty input, expected a JSON object");
-
-        tok = json_tokener_new_ex(JL_MAX_DEPTH);
-        if (!tok)
-                return -ENOMEM;
-        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-        obj = json_tokener_parse_ex(tok, text, (int)len);
-        jerr = json_tokener_get_error(tok);
-        off = json_tokener_get_parse_end(tok);
-        if (jerr == json_tokener_continue) {
-                /* All input consumed mid-value. A NUL ends a bare number or
-                 * literal; anything else is truncated. */
-                obj = json_tokener_parse_ex(tok, "", 1);
-                jerr = json_tokener_get_error(tok);
-                off = len;
-        }
-        if (jerr != json_tokener_success)
-                return invalid_json(d, name, text, len, off, json_tokener_error_desc(jerr));
-        /* json-c accepts single quotes, NaN and raw control characters */
+        /* Our own checker, not json-c: it allocates nothing, where json-c
+         * builds every value of the text (some 700 bytes for each "{}" of
+         * an Ignition config, which may hold millions); json-c is only
+         * given the selinux block (parse_block()). */
         if (jl_check_syntax(text, len, &off, &msg) < 0)
                 return invalid_json(d, name, text, len, off, msg);
-        *out = TAKE_PTR(obj);
         return 0;
+}
+
+/* json-c's tree of the block at `off`, after checking that it is small
+ * enough for json-c: some 700 bytes per object, 70 per other value. */
+static struct json_object *parse_block(struct check *c, size_t off) {
+        _cleanup_(tokener_freep) struct json_tokener *tok = NULL;
+        struct json_object *obj;
+        size_t end, values, containers;
+        enum json_tokener_error jerr;
+
+        if (jl_value_end(c->text, c->len, off, &end) < 0 ||
+            jl_count_values(c->text, c->len, off, &values, &containers) < 0) {
+                check_problem(c, off, "$: invalid JSON");
+                return NULL;
+        }
+        if (values > BLOCK_MAX_VALUES || containers > BLOCK_MAX_CONTAINERS) {
+                check_problem(c, off,
+                              "$.selinux: expected at most %u values, %u of them objects or arrays, got %zu "
+                              "values, %zu objects or arrays",
+                              BLOCK_MAX_VALUES, BLOCK_MAX_CONTAINERS, values, containers);
+                return NULL;
+        }
+        tok = json_tokener_new_ex(JL_MAX_DEPTH);
+        if (!tok) {
+                c->error = -ENOMEM;
+                return NULL;
+        }
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+        obj = json_tokener_parse_ex(tok, c->text + off, (int)(end - off));
+        jerr = json_tokener_get_error(tok);
+        if (jerr == json_tokener_continue) {
+                /* A bare number or literal at the end of its input: a NUL
+                 * ends it. */
+                obj = json_tokener_parse_ex(tok, "", 1);
+                jerr = json_tokener_get_error(tok);
+        }
+        if (jerr != json_tokener_success) {
+                /* not expected after jl_check_syntax(); json-c's word then */
+                check_problem(c, off + json_tokener_get_parse_end(tok), "$: invalid JSON: %s",
+                              json_tokener_error_desc(jerr));
+                json_object_put(obj);
+                return NULL;
+        }
+        return obj;
 }
 
 bool boolean_name_valid(const char *s) {
@@ -211,7 +237,8 @@ static void check_policy(struct check *c, struct json_object *v, struct se_confi
                 return;
         }
         check_problem_got(c, v, off, true,
-                    "$.selinux.policy: expected a policy name (no \"/\", not \".\" or \"..\", not empty)");
+                          "$.selinux.policy: expected a policy name (1 to 255 printable ASCII characters, no spaces "
+                          "or control characters, no \"/\", not \".\" or \"..\")");
 }
 
 static void check_audit(struct check *c, struct json_object *v, struct se_config *tmp) {
@@ -239,14 +266,14 @@ static void check_audit(struct check *c, struct json_object *v, struct se_config
                 check_problem(c, off, "$.selinux.auditDenials: expected a boolean, got %s", got);
 }
 
-static void add_boolean(struct check *c, struct se_config *tmp, const char *name, int value, size_t off) {
-        struct se_boolean *nb = reallocarray(tmp->booleans, tmp->n_booleans + 1, sizeof(*nb));
-
-        if (!nb) {
+static void add_boolean(struct check *c, struct se_config *tmp, size_t *allocated, const char *name, int value,
+                        size_t off) {
+        /* doubling: growing by one each time may copy the array each time */
+        if (GROW_FOR(tmp->booleans, tmp->n_booleans, *allocated, 16) < 0) {
                 c->error = -ENOMEM;
                 return;
         }
-        tmp->booleans = nb;
+        struct se_boolean *nb = tmp->booleans;
         nb[tmp->n_booleans] = (struct se_boolean){.name = strdup(name), .value = value, .origin = check_origin(c, off)};
         if (!nb[tmp->n_booleans].name || !nb[tmp->n_booleans].origin) {
                 free(nb[tmp->n_booleans].name);
@@ -259,6 +286,7 @@ static void add_boolean(struct check *c, struct se_config *tmp, const char *name
 
 static void check_booleans(struct check *c, struct json_object *v, struct se_config *tmp) {
         const struct jl_step at[] = {JL_KEY("selinux"), JL_KEY("booleans")};
+        size_t allocated = 0;
 
         if (json_object_is_type(v, json_type_null))
                 return;
@@ -276,13 +304,16 @@ static void check_booleans(struct check *c, struct json_object *v, struct se_con
                         return;
                 }
                 if (!boolean_name_valid(key)) {
+                        /* shown as any string is: cut, escaped */
+                        char got[GOT_SIZE];
+                        diag_quote(got, sizeof(got), key, strlen(key), GOT_MAX_CHARS);
                         check_problem(c, check_pos(c, kat, 3, true),
-                                "%s: expected a boolean name (letters, digits and _), got \"%s\"", path, key);
+                                      "%s: expected a boolean name (1 to 255 letters, digits and _), got %s", path, got);
                         continue;
                 }
                 size_t off = check_pos(c, kat, 3, false);
                 if (json_object_is_type(val, json_type_boolean)) {
-                        add_boolean(c, tmp, key, json_object_get_boolean(val) ? 1 : 0, off);
+                        add_boolean(c, tmp, &allocated, key, json_object_get_boolean(val) ? 1 : 0, off);
                         continue;
                 }
                 if (json_object_is_type(val, json_type_null))
@@ -350,35 +381,48 @@ static void check_block(struct check *c, struct json_object *sel, struct se_conf
         }
 }
 
-/* Checks the top level; returns the block to use, or NULL. */
-static struct json_object *check_top(struct check *c, struct json_object *root) {
+/* Checks the top level. Sets *sel_off to the value of the `selinux` key
+ * (the last one, as json-c would keep) and returns whether there is one. */
+static bool check_top(struct check *c, size_t root_off, size_t *sel_off) {
         static const char *const top_keys[] = {"selinux"};
-        struct json_object *sel = NULL;
+        const struct jl_member *m;
+        struct jl_loc loc;
+        size_t n;
         char hint[96];
+        int r;
 
-        if (!json_object_is_type(root, json_type_object)) {
-                size_t off = check_pos(c, NULL, 0, false);
-                check_problem_got(c, root, off, false, "$: expected an object");
-                return NULL;
+        if (c->text[root_off] != '{') {
+                char got[GOT_SIZE];
+                check_describe_at(c, root_off, false, got, sizeof(got));
+                check_problem(c, root_off, "$: expected an object, got %s", got);
+                return false;
         }
         if (c->kind == CONFIG_KIND_BLOCK_FILE) {
-                json_object_object_foreach(root, key, v) {
-                        (void)v;
-                        if (streq(key, "selinux"))
+                r = jl_doc_members(c->doc, root_off, &m, &n);
+                if (r == -ENOMEM)
+                        c->error = r;
+                if (r < 0)
+                        return false;
+                for (size_t i = 0; i < n; i++) {
+                        /* each key once, where json-c keeps it */
+                        if (!m[i].last || (m[i].keylen == 7 && streq(m[i].key, "selinux")))
                                 continue;
-                        const struct jl_step kat[] = {JL_KEY(key)};
-                        _cleanup_free_ char *path = jl_path_key("$", key, strlen(key));
+                        _cleanup_free_ char *path = jl_path_key("$", m[i].key, m[i].keylen);
                         if (!path) {
                                 c->error = -ENOMEM;
-                                return NULL;
+                                return false;
                         }
-                        check_hint(hint, sizeof(hint), hint_closest(key, top_keys, 1));
-                        check_problem(c, check_pos(c, kat, 1, true), "%s: unknown key, expected \"selinux\"%s",
-                                path, hint);
+                        check_hint(hint, sizeof(hint), hint_closest(m[i].key, top_keys, 1));
+                        check_problem(c, m[i].key_off, "%s: unknown key, expected \"selinux\"%s", path, hint);
                 }
         }
-        json_object_object_get_ex(root, "selinux", &sel);
-        return sel;
+        r = jl_doc_member(c->doc, root_off, "selinux", &loc);
+        if (r == -ENOMEM)
+                c->error = r;
+        if (r < 0)
+                return false;
+        *sel_off = loc.value_off;
+        return true;
 }
 
 struct dup_filter {
@@ -393,7 +437,7 @@ static int on_duplicate(const char *path, size_t first_off, size_t dup_off, void
         /* at the top of an Ignition config only our own key is our business */
         if (f->top && f->c->kind == CONFIG_KIND_IGNITION && !streq(path, "$.selinux"))
                 return 0;
-        jl_line_col(f->c->text, f->c->len, first_off, &line, &col);
+        jl_doc_line_col(f->c->doc, first_off, &line, &col);
         check_problem(f->c, dup_off, "%s: duplicate key (first at %u:%u)", path, line, col);
         return 0;
 }
@@ -410,6 +454,67 @@ static void check_duplicates(struct check *c, bool has_selinux_key) {
         }
         if (r == -ENOMEM)
                 c->error = r;
+}
+
+static int cmp_boolean_index(const void *a, const void *b, void *arg) {
+        const struct se_boolean *v = arg;
+        return strcmp(v[*(const size_t *)a].name, v[*(const size_t *)b].name);
+}
+
+/* Room in cfg for tmp's booleans and an index of cfg's names sorted, made
+ * before anything is merged so that merging cannot fail half way. Sorting
+ * once makes the merge n log n where a search per name was quadratic. */
+static int booleans_prepare(struct se_config *cfg, const struct se_config *tmp, size_t **idx) {
+        struct se_boolean *nb;
+        size_t n = cfg->n_booleans;
+
+        *idx = NULL;
+        if (!tmp->n_booleans)
+                return 0;
+        nb = reallocarray(cfg->booleans, n + tmp->n_booleans, sizeof(*nb));
+        if (!nb)
+                return -ENOMEM;
+        cfg->booleans = nb;
+        *idx = malloc((n ? n : 1) * sizeof(**idx));
+        if (!*idx)
+                return -ENOMEM;
+        for (size_t i = 0; i < n; i++)
+                (*idx)[i] = i;
+        qsort_r(*idx, n, sizeof(**idx), cmp_boolean_index, cfg->booleans);
+        return 0;
+}
+
+/* Moves tmp's booleans into cfg, later wins by name; cfg keeps its order
+ * (first declared first). */
+static void merge_booleans(struct se_config *cfg, struct se_config *tmp, const size_t *idx) {
+        size_t n = cfg->n_booleans;
+
+        for (size_t i = 0; i < tmp->n_booleans; i++) {
+                struct se_boolean *b = &tmp->booleans[i], *dst = NULL;
+                size_t lo = 0, hi = n;
+                while (lo < hi) {
+                        size_t mid = lo + (hi - lo) / 2;
+                        int k = strcmp(cfg->booleans[idx[mid]].name, b->name);
+                        if (k == 0) {
+                                dst = &cfg->booleans[idx[mid]];
+                                break;
+                        }
+                        if (k < 0)
+                                lo = mid + 1;
+                        else
+                                hi = mid;
+                }
+                if (!dst) {
+                        /* a source names each boolean once (json-c keeps
+                         * one of each key), so new names cannot collide */
+                        dst = &cfg->booleans[cfg->n_booleans++];
+                        *dst = (struct se_boolean){0};
+                }
+                free(dst->name);
+                free(dst->origin);
+                *dst = *b;
+                *b = (struct se_boolean){0};
+        }
 }
 
 static void merge(struct se_config *cfg, struct se_config *tmp) {
@@ -434,62 +539,56 @@ static void merge(struct se_config *cfg, struct se_config *tmp) {
                 free(cfg->audit_origin);
                 cfg->audit_origin = TAKE_PTR(tmp->audit_origin);
         }
-        for (size_t i = 0; i < tmp->n_booleans; i++) {
-                struct se_boolean *b = &tmp->booleans[i], *dst = NULL;
-                for (size_t j = 0; j < cfg->n_booleans && !dst; j++)
-                        if (streq(cfg->booleans[j].name, b->name))
-                                dst = &cfg->booleans[j];
-                if (!dst) {
-                        /* Room was made before merging, so this cannot fail. */
-                        dst = &cfg->booleans[cfg->n_booleans++];
-                        *dst = (struct se_boolean){0};
-                }
-                free(dst->name);
-                free(dst->origin);
-                *dst = *b;
-                *b = (struct se_boolean){0};
-        }
         cfg->found = true;
 }
 
+static void jl_doc_freep(struct jl_doc **d) { jl_doc_free(*d); }
+
 int config_parse(const char *name, const char *text, size_t len, enum config_kind kind,
                  struct se_config *cfg, bool *found, struct diags *d) {
-        _cleanup_(json_putp) struct json_object *root = NULL;
+        _cleanup_(json_putp) struct json_object *sel = NULL;
+        _cleanup_(jl_doc_freep) struct jl_doc *doc = NULL;
         struct check c = {.name = name, .text = text, .len = len, .kind = kind};
-        struct json_object *sel;
+        size_t root_off = 0, sel_off = 0;
         struct se_config tmp;
-        bool has_key, block;
+        bool has_key, block = false;
         int r;
 
         if (found)
                 *found = false;
-        r = config_parse_json(name, text, len, &root, d);
+        r = config_check_syntax(name, text, len, kind == CONFIG_KIND_BLOCK_FILE ? CONFIG_MAX_SIZE : IGNITION_MAX_SIZE,
+                                d);
         if (r < 0)
                 return r;
+        r = jl_doc_new(text, len, &doc);
+        if (r < 0)
+                return r;
+        c.doc = doc;
+        while (strchr(" \t\r\n", text[root_off]))
+                root_off++;
 
         se_config_init(&tmp);
-        sel = check_top(&c, root);
-        has_key = json_object_is_type(root, json_type_object) &&
-                  json_object_object_get_ex(root, "selinux", NULL);
+        has_key = check_top(&c, root_off, &sel_off);
         /* "selinux": null is an unset block, as null is for every key */
-        block = sel && !json_object_is_type(sel, json_type_null);
-        if (block)
+        if (has_key && !(text[sel_off] == 'n')) {
+                sel = parse_block(&c, sel_off);
+                block = true;
+        }
+        if (sel)
                 check_block(&c, sel, &tmp);
         check_duplicates(&c, has_key);
         r = check_flush(&c, d);
         if (found)
                 *found = block;
-        if (r == 0 && block && tmp.n_booleans) {
-                struct se_boolean *nb = reallocarray(cfg->booleans, cfg->n_booleans + tmp.n_booleans, sizeof(*nb));
-                if (!nb)
-                        r = -ENOMEM;
-                else
-                        cfg->booleans = nb;
-        }
+        _cleanup_free_ size_t *idx = NULL;
+        if (r == 0 && block)
+                r = booleans_prepare(cfg, &tmp, &idx);
         if (r == 0 && block)
                 r = merge_modules(cfg, &tmp);
-        if (r == 0 && block)
+        if (r == 0 && block) {
+                merge_booleans(cfg, &tmp, idx);
                 merge(cfg, &tmp);
+        }
         se_config_free(&tmp);
         return r;
 }
@@ -502,12 +601,8 @@ int config_parse_fd(int fd, const char *name, enum config_kind kind, struct se_c
 
         if (found)
                 *found = false;
-        r = read_full_fd(fd, CONFIG_MAX_SIZE, &buf, &len);
-        if (r == -EFBIG)
-                return diags_add(d, DIAG_ERROR, "%s: input is too large (more than %u bytes)",
-                                 name, CONFIG_MAX_SIZE) < 0
-                               ? -ENOMEM
-                               : -EINVAL;
+        r = config_read_fd(fd, name, kind == CONFIG_KIND_BLOCK_FILE ? CONFIG_MAX_SIZE : IGNITION_MAX_SIZE, &buf,
+                           &len, d);
         if (r < 0)
                 return r;
         return config_parse(name, buf, len, kind, cfg, found, d);

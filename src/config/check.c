@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/diag.h"
 #include "lib/util.h"
 
 void check_problem(struct check *c, size_t off, const char *fmt, ...) {
@@ -14,6 +15,10 @@ void check_problem(struct check *c, size_t off, const char *fmt, ...) {
         char *msg;
         int r;
 
+        if (c->n >= CHECK_MAX_PROBLEMS) {
+                c->dropped++;
+                return;
+        }
         if (c->n == c->cap) {
                 size_t nc = c->cap ? c->cap * 2 : 8;
                 struct check_problem *np = reallocarray(c->p, nc, sizeof(*np));
@@ -50,17 +55,20 @@ int check_flush(struct check *c, struct diags *d) {
                 qsort(c->p, c->n, sizeof(*c->p), cmp_problem);
         for (size_t i = 0; i < c->n; i++) {
                 unsigned line, col;
-                jl_line_col(c->text, c->len, c->p[i].off, &line, &col);
+                jl_doc_line_col(c->doc, c->p[i].off, &line, &col);
                 if (r == 0 && diags_add(d, DIAG_ERROR, "%s:%u:%u: %s", c->name, line, col,
                                         c->p[i].msg) < 0)
                         r = -ENOMEM;
                 free(c->p[i].msg);
         }
         free(c->p);
-        if (r == 0 && c->n)
+        if (r == 0 && c->dropped &&
+            diags_add(d, DIAG_ERROR, "%s: %zu more problems not shown", c->name, c->dropped) < 0)
+                r = -ENOMEM;
+        if (r == 0 && (c->n || c->dropped))
                 r = -EINVAL;
         c->p = NULL;
-        c->n = c->cap = 0;
+        c->n = c->cap = c->dropped = 0;
         return r;
 }
 
@@ -70,7 +78,7 @@ size_t check_pos(const struct check *c, const struct jl_step *steps, size_t n, b
         struct jl_loc loc;
 
         for (size_t k = n + 1; k-- > 0;)
-                if (jl_locate(c->text, c->len, steps, k, &loc) == 0)
+                if (jl_doc_locate(c->doc, steps, k, &loc) == 0)
                         return want_key && loc.has_key && k == n ? loc.key_off : loc.value_off;
         return 0;
 }
@@ -79,7 +87,7 @@ char *check_origin(const struct check *c, size_t off) {
         unsigned line, col;
         char *s;
 
-        jl_line_col(c->text, c->len, off, &line, &col);
+        jl_doc_line_col(c->doc, off, &line, &col);
         return asprintf(&s, "%s:%u:%u", c->name, line, col) < 0 ? NULL : s;
 }
 
@@ -112,7 +120,7 @@ void check_describe(const struct check *c, struct json_object *v, size_t off, bo
                 snprintf(out, size, "number %s", num);
                 break;
         case json_type_string:
-                jl_render_string(s, sizeof(s), json_object_get_string(v),
+                diag_quote(s, sizeof(s), json_object_get_string(v),
                                  (size_t)json_object_get_string_len(v), GOT_MAX_CHARS);
                 snprintf(out, size, "%s%s", bare_string ? "" : "string ", s);
                 break;
@@ -121,6 +129,42 @@ void check_describe(const struct check *c, struct json_object *v, size_t off, bo
                 break;
         case json_type_object:
                 snprintf(out, size, "object");
+                break;
+        }
+}
+
+void check_describe_at(const struct check *c, size_t off, bool bare_string, char *out, size_t size) {
+        char s[GOT_MAX_CHARS * 6 + 16], num[40];
+        _cleanup_free_ char *str = NULL;
+        size_t len;
+
+        switch (off < c->len ? c->text[off] : 0) {
+        case '{':
+                snprintf(out, size, "object");
+                break;
+        case '[':
+                snprintf(out, size, "array");
+                break;
+        case '"':
+                if (jl_string_at(c->text, c->len, off, &str, &len) < 0) {
+                        snprintf(out, size, "string");
+                        break;
+                }
+                diag_quote(s, sizeof(s), str, len, GOT_MAX_CHARS);
+                snprintf(out, size, "%s%s", bare_string ? "" : "string ", s);
+                break;
+        case 't':
+                snprintf(out, size, "boolean true");
+                break;
+        case 'f':
+                snprintf(out, size, "boolean false");
+                break;
+        case 'n':
+                snprintf(out, size, "null");
+                break;
+        default:
+                number_text(c, off, num, sizeof(num));
+                snprintf(out, size, "number %s", num);
                 break;
         }
 }

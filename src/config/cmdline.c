@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input.h"
 #include "lib/util.h"
 
 void kcmdline_init(struct kcmdline *k) {
@@ -182,4 +183,21 @@ int kcmdline_parse(const char *name, const char *text, struct kcmdline *k, struc
                         return -ENOMEM;
         }
         return 0;
+}
+
+int kcmdline_read(const char *path, struct kcmdline *k, struct diags *d) {
+        _cleanup_free_ char *text = NULL;
+        size_t len;
+        int r;
+
+        /* /proc/cmdline, or a file a test or a workstation names: never a
+         * FIFO waited on. */
+        _cleanup_close_ int fd = input_open(path, path, DIAG_ERROR, d);
+        if (fd < 0) {
+                if (fd != -EINVAL)
+                        diags_add(d, DIAG_ERROR, "%s: cannot read the kernel command line: %s", path, strerror(-fd));
+                return -EINVAL;
+        }
+        r = input_read_fd(fd, path, CMDLINE_MAX, DIAG_ERROR, &text, &len, d);
+        return r < 0 ? r : kcmdline_parse(path, text, k, d);
 }

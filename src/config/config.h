@@ -54,8 +54,9 @@ struct se_config {
         struct se_module *modules; /* each name once, later sources win */
         size_t n_modules;
         char **permissive;         /* permissiveDomains, sorted, unique; NULL if unset */
+        char **permissive_origins; /* "FILE:LINE:COL" of each one's first mention */
         size_t n_permissive;
-        char *permissive_origin;
+        char *permissive_origin;   /* of the list */
         bool found; /* some source held a block */
 };
 
@@ -71,8 +72,24 @@ enum config_kind {
         CONFIG_KIND_BLOCK_FILE,
 };
 
-/* Largest input accepted, in bytes. */
-#define CONFIG_MAX_SIZE (16u * 1024 * 1024)
+/* Largest block file (/etc/selinux/ignition.json) read, in bytes: far
+ * more than a block needs (100,000 booleans take 2 MiB). */
+#define CONFIG_MAX_SIZE ((size_t)16 * 1024 * 1024)
+
+/* Largest raw Ignition config read (base.d, user.ign, fw_cfg, --config, the
+ * config Ignition ran, `validate`'s input), in bytes. Ignition itself sets
+ * no limit: a config embedding files as data: URLs can be large, and
+ * reading it costs us its size and little more (only the selinux block is
+ * parsed into values). */
+#define IGNITION_MAX_SIZE ((size_t)256 * 1024 * 1024)
+
+/* The selinux block is parsed into json-c's values only if it holds at most
+ * this many values, and this many of them objects or arrays: json-c spends
+ * some 700 bytes on each object, 70 on any other value, and a block of a
+ * few megabytes of "{}" would otherwise cost gigabytes. 100,000 booleans,
+ * 100,000 permissive domains and 10,000 modules are some 230,000 values. */
+#define BLOCK_MAX_VALUES 1000000u
+#define BLOCK_MAX_CONTAINERS 100000u
 
 /* Parses `len` bytes of `text` (need not be NUL-terminated) read from
  * `name` (used in messages) and merges its block, if any, into `cfg`.
@@ -83,13 +100,20 @@ enum config_kind {
 int config_parse(const char *name, const char *text, size_t len, enum config_kind kind,
                  struct se_config *cfg, bool *found, struct diags *d);
 
-/* Reads all of fd (at most CONFIG_MAX_SIZE, else a diagnostic) and calls
- * config_parse(). Returns as config_parse, or a negative errno on I/O. */
+/* Reads all of fd (a regular file of at most CONFIG_MAX_SIZE bytes for a
+ * block file, IGNITION_MAX_SIZE for a raw config, else a diagnostic) and
+ * calls config_parse(). Returns as config_parse, or a negative errno on I/O. */
 int config_parse_fd(int fd, const char *name, enum config_kind kind, struct se_config *cfg,
                     bool *found, struct diags *d);
 
-/* True if `s` is a valid policy name: not empty, no '/', not "." or "..",
- * printable ASCII, at most 255 bytes. */
+/* Reads all of fd, a regular file of at most `max` bytes (checked before
+ * reading): "NAME: not a regular file (a FIFO)" or "NAME: input is too
+ * large (...)" and -EINVAL otherwise. *buf is malloc'd, NUL-terminated.
+ * Returns 0, -EINVAL or another -errno. */
+int config_read_fd(int fd, const char *name, size_t max, char **buf, size_t *len, struct diags *d);
+
+/* True if `s` is a valid policy name: 1 to 255 printable ASCII characters,
+ * no spaces, no '/', not "." or "..". */
 bool policy_name_valid(const char *s);
 
 /* True if `s` can name a policy module, as libsemanage requires: a letter,
@@ -103,16 +127,11 @@ bool type_name_valid(const char *s);
 /* True if `s` can name a boolean: 1 to 255 of [A-Za-z0-9_]. */
 bool boolean_name_valid(const char *s);
 
-/* The steps below config_parse(), for callers that look further into the
- * same text (validate). */
-struct json_object;
-
-/* The syntax stage of config_parse(): size, NUL bytes, UTF-8, strict JSON.
- * Adds "name:LINE:COL: $: invalid JSON: ..." (or "empty input") to `d`. On
- * success *out is json-c's tree, to be released with json_object_put().
- * Returns 0, -EINVAL or -ENOMEM. */
-int config_parse_json(const char *name, const char *text, size_t len, struct json_object **out,
-                      struct diags *d);
+/* The syntax stage of config_parse(): at most `max` bytes, no NUL bytes,
+ * no byte order mark, UTF-8, strict JSON (RFC 8259), not empty. Adds
+ * "name:LINE:COL: $: invalid JSON: ..." (or "empty input") to `d`. Linear,
+ * allocates nothing. Returns 0, -EINVAL or -ENOMEM. */
+int config_check_syntax(const char *name, const char *text, size_t len, size_t max, struct diags *d);
 
 /* ---- cmdline.h */
 /* The kernel command line: the switches that decide this boot's mode and the
@@ -134,6 +153,10 @@ void kcmdline_free(struct kcmdline *k);
  * warnings in `d` (named `name`) and are ignored, as the kernel ignores
  * them. Returns 0 or -ENOMEM. */
 int kcmdline_parse(const char *name, const char *text, struct kcmdline *k, struct diags *d);
+/* Reads and parses the file `path` (/proc/cmdline). A file that cannot be
+ * read (or is no regular file) is an error in `d` and -EINVAL. */
+#define CMDLINE_MAX (1u << 20)
+int kcmdline_read(const char *path, struct kcmdline *k, struct diags *d);
 
 /* ---- sources.h */
 /* Where the `selinux` block comes from, in the order later-wins merging

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "lib/fsutil.h"
+#include "input.h"
 #include "lib/util.h"
 
 /* Where Ignition's files stage puts units (internal/exec/util/unit.go). */
@@ -139,24 +139,26 @@ static int read_users(struct reader *r, struct json_object *users) {
 static int read_one(struct reader *r, const char *file, bool warn_missing, struct diags *d) {
         _cleanup_free_ char *text = NULL;
         size_t len;
-        struct stat st;
         int k;
 
-        /* O_NONBLOCK: a FIFO in its place must not hang the boot. */
-        _cleanup_close_ int fd = open(file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+        /* A FIFO or device in its place is refused by name, without
+         * blocking (input.c). It is Ignition's own output, as large as the
+         * config with its data: URLs, so the raw configs' limit. */
+        _cleanup_close_ int fd = input_open(file, file, DIAG_WARNING, d);
+        if (fd == -ENOMEM)
+                return fd;
+        if (fd == -EINVAL)
+                return 0;
         if (fd < 0) {
-                k = negerrno();
-                if (k != -ENOENT || warn_missing)
-                        diags_add(d, DIAG_WARNING, "%s: cannot read: %s", file, strerror(-k));
+                if (fd != -ENOENT || warn_missing)
+                        diags_add(d, DIAG_WARNING, "%s: cannot read: %s", file, strerror(-fd));
                 return 0;
         }
-        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-                diags_add(d, DIAG_WARNING, "%s: not a regular file", file);
-                return 0;
-        }
-        k = read_full_fd(fd, CONFIG_MAX_SIZE, &text, &len);
+        k = input_read_fd(fd, file, IGNITION_MAX_SIZE, DIAG_WARNING, &text, &len, d);
         if (k == -ENOMEM)
                 return k;
+        if (k == -EINVAL)
+                return 0;
         if (k < 0) {
                 diags_add(d, DIAG_WARNING, "%s: cannot read: %s", file, strerror(-k));
                 return 0;

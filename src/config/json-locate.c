@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/diag.h"
 #include "lib/util.h"
 
 /* A growable byte buffer for decoded keys and paths. */
@@ -326,10 +327,20 @@ struct member {
         size_t keylen, key_off, first_off;
 };
 
+/* Where the scan is, as a chain of steps up to the start: the path is
+ * spelled out only when a duplicate is reported, so that a long key above
+ * a large object is not copied once per member. */
+struct seg {
+        const struct seg *up;
+        const char *key; /* NULL: an array index */
+        size_t keylen, index;
+};
+
 struct dup_ctx {
         struct scan sc;
         struct buf key;
         bool recursive;
+        const char *root; /* the path of the start, "$.selinux" */
         jl_dup_fn fn;
         void *userdata;
 };
@@ -357,18 +368,40 @@ static void members_free(struct member *m, size_t n) {
         free(m);
 }
 
+static char *seg_path(const char *root, const struct seg *s) {
+        char *up, *p;
+
+        if (!s)
+                return strdup(root);
+        up = seg_path(root, s->up);
+        if (!up)
+                return NULL;
+        p = s->key ? jl_path_key(up, s->key, s->keylen) : jl_path_index(up, s->index);
+        free(up);
+        return p;
+}
+
 /* Sorting by key groups duplicates (n log n, whatever the object's size);
  * they are then reported in text order. */
-static int report_duplicates(struct dup_ctx *c, const char *path, struct member *m, size_t n) {
+static int report_duplicates(struct dup_ctx *c, const struct seg *at, struct member *m, size_t n) {
+        _cleanup_free_ char *path = NULL;
+        bool any = false;
         int r = 0;
 
         if (n < 2)
                 return 0;
         qsort(m, n, sizeof(*m), cmp_member_key);
         for (size_t i = 1; i < n; i++)
-                if (m[i].keylen == m[i - 1].keylen && memcmp(m[i].key, m[i - 1].key, m[i].keylen) == 0)
+                if (m[i].keylen == m[i - 1].keylen && memcmp(m[i].key, m[i - 1].key, m[i].keylen) == 0) {
                         m[i].first_off = m[i - 1].first_off;
+                        any = true;
+                }
+        if (!any)
+                return 0;
         qsort(m, n, sizeof(*m), cmp_member_off);
+        path = seg_path(c->root, at);
+        if (!path)
+                return -ENOMEM;
         for (size_t i = 0; i < n && r >= 0; i++) {
                 if (m[i].first_off == m[i].key_off)
                         continue;
@@ -380,7 +413,7 @@ static int report_duplicates(struct dup_ctx *c, const char *path, struct member 
         return r < 0 ? r : 0;
 }
 
-static int dup_value(struct dup_ctx *c, const char *path, unsigned depth);
+static int dup_value(struct dup_ctx *c, const struct seg *at, unsigned depth);
 
 static int members_add(struct member **m, size_t *n, size_t *cap, const struct buf *key,
                        size_t key_off) {
@@ -401,7 +434,7 @@ static int members_add(struct member **m, size_t *n, size_t *cap, const struct b
         return 0;
 }
 
-static int dup_object(struct dup_ctx *c, const char *path, unsigned depth) {
+static int dup_object(struct dup_ctx *c, const struct seg *at, unsigned depth) {
         struct member *m = NULL;
         size_t n = 0, cap = 0, koff, voff;
         bool first = true;
@@ -413,8 +446,9 @@ static int dup_object(struct dup_ctx *c, const char *path, unsigned depth) {
                 if (r < 0)
                         break;
                 if (c->recursive) {
-                        _cleanup_free_ char *p = jl_path_key(path, c->key.s, c->key.len);
-                        r = p ? dup_value(c, p, depth + 1) : -ENOMEM;
+                        /* the key's copy in m[] outlives the descent */
+                        const struct seg s = {.up = at, .key = m[n - 1].key, .keylen = m[n - 1].keylen};
+                        r = dup_value(c, &s, depth + 1);
                 } else {
                         r = skip_value(&c->sc);
                 }
@@ -422,32 +456,32 @@ static int dup_object(struct dup_ctx *c, const char *path, unsigned depth) {
                         break;
         }
         if (r == 0)
-                r = report_duplicates(c, path, m, n);
+                r = report_duplicates(c, at, m, n);
         members_free(m, n);
         return r;
 }
 
-static int dup_array(struct dup_ctx *c, const char *path, unsigned depth) {
+static int dup_array(struct dup_ctx *c, const struct seg *at, unsigned depth) {
         bool first = true;
         size_t voff;
         int r;
 
         c->sc.pos++; /* '[' */
         for (size_t i = 0; (r = arr_next(&c->sc, &first, &voff)) > 0; i++) {
-                _cleanup_free_ char *p = jl_path_index(path, i);
-                r = p ? dup_value(c, p, depth + 1) : -ENOMEM;
+                const struct seg s = {.up = at, .index = i};
+                r = dup_value(c, &s, depth + 1);
                 if (r < 0)
                         break;
         }
         return r;
 }
 
-static int dup_value(struct dup_ctx *c, const char *path, unsigned depth) {
+static int dup_value(struct dup_ctx *c, const struct seg *at, unsigned depth) {
         int ch = peek(&c->sc);
 
         if (depth >= JL_MAX_DEPTH || (ch != '{' && ch != '['))
                 return skip_value(&c->sc);
-        return ch == '{' ? dup_object(c, path, depth) : dup_array(c, path, depth);
+        return ch == '{' ? dup_object(c, at, depth) : dup_array(c, at, depth);
 }
 
 static char *path_of(const struct jl_step *steps, size_t n) {
@@ -478,11 +512,12 @@ int jl_find_duplicates(const char *text, size_t len, const struct jl_step *steps
         root = path_of(steps, n);
         if (!root)
                 return -ENOMEM;
+        c.root = root;
         c.sc.pos = loc.value_off;
         if (peek(&c.sc) == '{')
-                r = dup_object(&c, root, 0);
+                r = dup_object(&c, NULL, 0);
         else if (recursive && peek(&c.sc) == '[')
-                r = dup_array(&c, root, 0);
+                r = dup_array(&c, NULL, 0);
         buf_done(&c.key);
         return r;
 }
@@ -491,39 +526,10 @@ int jl_find_duplicates(const char *text, size_t len, const struct jl_step *steps
 
 /* Length of the valid UTF-8 sequence at s (n bytes available), 0 if
  * invalid: overlong forms, surrogates and values above U+10FFFF are. */
-static size_t utf8_len(const unsigned char *s, size_t n) {
-        uint32_t cp;
-        size_t l;
-
-        if (n == 0)
-                return 0;
-        if (s[0] < 0x80)
-                return 1;
-        if (s[0] >= 0xc2 && s[0] <= 0xdf)
-                l = 2, cp = s[0] & 0x1f;
-        else if (s[0] >= 0xe0 && s[0] <= 0xef)
-                l = 3, cp = s[0] & 0x0f;
-        else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-                l = 4, cp = s[0] & 0x07;
-        else
-                return 0;
-        if (n < l)
-                return 0;
-        for (size_t i = 1; i < l; i++) {
-                if ((s[i] & 0xc0) != 0x80)
-                        return 0;
-                cp = (cp << 6) | (s[i] & 0x3f);
-        }
-        if ((l == 3 && cp < 0x800) || (l == 4 && cp < 0x10000) || cp > 0x10ffff ||
-            (cp >= 0xd800 && cp < 0xe000))
-                return 0;
-        return l;
-}
-
 size_t jl_utf8_invalid_at(const char *text, size_t len) {
         size_t i = 0, l;
 
-        while (i < len && (l = utf8_len((const unsigned char *)text + i, len - i)) > 0)
+        while (i < len && (l = utf8_seq_len((const unsigned char *)text + i, len - i)) > 0)
                 i += l;
         return i < len ? i : len;
 }
@@ -555,7 +561,7 @@ static const char *strict_string(struct scan *sc) {
                         sc->pos++;
                         continue;
                 }
-                size_t l = utf8_len((const unsigned char *)sc->s + sc->pos, sc->len - sc->pos);
+                size_t l = utf8_seq_len((const unsigned char *)sc->s + sc->pos, sc->len - sc->pos);
                 if (l == 0)
                         return "invalid UTF-8 in string";
                 sc->pos += l;
@@ -568,13 +574,15 @@ static bool is_digit(int c) { return c >= '0' && c <= '9'; }
 static const char *check_number(struct scan *sc) {
         if (peek(sc) == '-')
                 sc->pos++;
-        if (peek(sc) == '0')
+        if (peek(sc) == '0') {
                 sc->pos++;
-        else if (is_digit(peek(sc)))
+                if (is_digit(peek(sc)))
+                        return "leading zeros are not JSON";
+        } else if (is_digit(peek(sc)))
                 while (is_digit(peek(sc)))
                         sc->pos++;
         else
-                return "invalid number";
+                return at_end(sc) ? "unexpected end of data" : "invalid number";
         if (peek(sc) == '.') {
                 sc->pos++;
                 if (!is_digit(peek(sc)))
@@ -596,15 +604,22 @@ static const char *check_number(struct scan *sc) {
 
 static const char *check_literal(struct scan *sc) {
         static const char *const lits[] = {"true", "false", "null"};
+        size_t best = 0;
 
         for (size_t i = 0; i < ELEMENTSOF(lits); i++) {
-                size_t l = strlen(lits[i]);
-                if (sc->len - sc->pos >= l && memcmp(sc->s + sc->pos, lits[i], l) == 0) {
+                size_t l = strlen(lits[i]), k = 0;
+                while (k < l && sc->pos + k < sc->len && sc->s[sc->pos + k] == lits[i][k])
+                        k++;
+                if (k == l) {
                         sc->pos += l;
                         return NULL;
                 }
+                if (k > best)
+                        best = k;
         }
-        return "invalid literal (not true, false or null)";
+        /* at the first byte that departs from it: "tru}" at the '}' */
+        sc->pos += best;
+        return sc->pos < sc->len ? "invalid literal (not true, false or null)" : "unexpected end of data";
 }
 
 static const char *check_scalar(struct scan *sc) {
@@ -714,15 +729,15 @@ char *jl_path_key(const char *parent, const char *key, size_t keylen) {
 
         if (!parent)
                 parent = "$";
-        if (is_identifier(key, keylen)) {
+        if (keylen <= JL_PATH_KEY_MAX_CHARS && is_identifier(key, keylen)) {
                 r = asprintf(&p, "%s.%.*s", parent, (int)keylen, key);
         } else {
-                /* unbounded: a path names the key exactly */
-                size_t size = keylen * 6 + 8;
-                _cleanup_free_ char *q = malloc(size);
-                if (!q)
-                        return NULL;
-                jl_render_string(q, size, key, keylen, SIZE_MAX);
+                /* Cut like any string in a message: a path names the key
+                 * well enough by its first characters, and a megabyte key
+                 * repeated in every message below it would make the
+                 * messages grow with the square of the input. */
+                char q[JL_PATH_KEY_MAX_CHARS * 6 + 16];
+                diag_quote(q, sizeof(q), key, keylen, JL_PATH_KEY_MAX_CHARS);
                 r = asprintf(&p, "%s[%s]", parent, q);
         }
         return r < 0 ? NULL : p;
@@ -754,55 +769,447 @@ void jl_line_col(const char *text, size_t len, size_t off, unsigned *line, unsig
 }
 
 /* Appends n bytes unless that would leave no room for the `"...` tail. */
-static bool emit(char *out, size_t size, size_t *o, const char *s, size_t n) {
-        if (*o + n + 5 > size)
-                return false;
-        memcpy(out + *o, s, n);
-        *o += n;
-        return true;
+/* ---- a document ---- */
+
+/* The index of one container. */
+struct table {
+        size_t off;
+        int error;              /* cached failure: -ENOENT (not this kind), -EINVAL */
+        bool object;
+        struct jl_member *m;    /* objects, in text order */
+        size_t *sorted;         /* objects: indexes into m, by key then offset */
+        size_t *elems;          /* arrays: value offsets */
+        size_t n;
+        char *keys;             /* the decoded keys, one after the other */
+};
+
+struct jl_doc {
+        const char *text;
+        size_t len;
+        struct table **slots; /* open addressing by container offset */
+        size_t cap, count;
+        uint32_t *cp_line, *cp_col; /* line and column at every JL_DOC_STRIDE bytes */
+        size_t n_cp;
+        bool lines_built, lines_failed;
+};
+
+int jl_doc_new(const char *text, size_t len, struct jl_doc **out) {
+        struct jl_doc *d = calloc(1, sizeof(*d));
+
+        if (!d)
+                return -ENOMEM;
+        d->text = text;
+        d->len = text ? len : 0;
+        *out = d;
+        return 0;
 }
 
-void jl_render_string(char *out, size_t size, const char *s, size_t len, size_t max_chars) {
-        size_t o = 0, chars = 0, i = 0;
-        bool ok;
-
-        if (size < 6) {
-                if (size)
-                        out[0] = '\0';
+static void table_free(struct table *t) {
+        if (!t)
                 return;
-        }
-        out[o++] = '"';
-        for (ok = true; ok && i < len; chars++) {
-                unsigned char c = (unsigned char)s[i];
-                char tmp[8];
-                size_t l;
+        free(t->m);
+        free(t->sorted);
+        free(t->elems);
+        free(t->keys);
+        free(t);
+}
 
-                if (chars >= max_chars) {
-                        ok = false;
-                } else if (c == '"' || c == '\\') {
-                        tmp[0] = '\\';
-                        tmp[1] = (char)c;
-                        ok = emit(out, size, &o, tmp, 2);
-                        i++;
-                } else if (c == '\n' || c == '\t' || c == '\r') {
-                        tmp[0] = '\\';
-                        tmp[1] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
-                        ok = emit(out, size, &o, tmp, 2);
-                        i++;
-                } else if (c < 0x20 || c == 0x7f) {
-                        snprintf(tmp, sizeof(tmp), "\\u%04x", c);
-                        ok = emit(out, size, &o, tmp, 6);
-                        i++;
-                } else if ((l = utf8_len((const unsigned char *)s + i, len - i)) > 0) {
-                        ok = emit(out, size, &o, s + i, l);
-                        i += l;
-                } else {
-                        /* not JSON, but shows the byte that is there */
-                        snprintf(tmp, sizeof(tmp), "\\x%02x", c);
-                        ok = emit(out, size, &o, tmp, 4);
-                        i++;
+void jl_doc_free(struct jl_doc *d) {
+        if (!d)
+                return;
+        for (size_t i = 0; i < d->cap; i++)
+                table_free(d->slots[i]);
+        free(d->slots);
+        free(d->cp_line);
+        free(d->cp_col);
+        free(d);
+}
+
+const char *jl_doc_text(const struct jl_doc *d) { return d->text; }
+size_t jl_doc_len(const struct jl_doc *d) { return d->len; }
+
+static size_t slot_of(size_t off, size_t cap) {
+        uint64_t h = (uint64_t)off * UINT64_C(0x9e3779b97f4a7c15);
+        return (size_t)(h >> 32) & (cap - 1);
+}
+
+static int doc_insert(struct jl_doc *d, struct table *t) {
+        if ((d->count + 1) * 2 > d->cap) {
+                size_t nc = d->cap ? d->cap * 2 : 16;
+                struct table **ns = calloc(nc, sizeof(*ns));
+                if (!ns)
+                        return -ENOMEM;
+                for (size_t i = 0; i < d->cap; i++) {
+                        if (!d->slots[i])
+                                continue;
+                        size_t j = slot_of(d->slots[i]->off, nc);
+                        while (ns[j])
+                                j = (j + 1) & (nc - 1);
+                        ns[j] = d->slots[i];
+                }
+                free(d->slots);
+                d->slots = ns;
+                d->cap = nc;
+        }
+        size_t j = slot_of(t->off, d->cap);
+        while (d->slots[j])
+                j = (j + 1) & (d->cap - 1);
+        d->slots[j] = t;
+        d->count++;
+        return 0;
+}
+
+static struct table *doc_find(const struct jl_doc *d, size_t off) {
+        if (!d->cap)
+                return NULL;
+        for (size_t j = slot_of(off, d->cap); d->slots[j]; j = (j + 1) & (d->cap - 1))
+                if (d->slots[j]->off == off)
+                        return d->slots[j];
+        return NULL;
+}
+
+static int cmp_keys(const char *a, size_t alen, const char *b, size_t blen) {
+        int c = memcmp(a, b, alen < blen ? alen : blen);
+        if (c)
+                return c;
+        return alen < blen ? -1 : alen > blen;
+}
+
+/* qsort_r is a GNU extension; the members array is passed through it. */
+static int cmp_sorted(const void *a, const void *b, void *arg) {
+        const struct jl_member *m = arg, *x = &m[*(const size_t *)a], *y = &m[*(const size_t *)b];
+        int c = cmp_keys(x->key, x->keylen, y->key, y->keylen);
+
+        if (c)
+                return c;
+        return x->key_off < y->key_off ? -1 : x->key_off > y->key_off;
+}
+
+static int build_object(const char *text, size_t len, struct table *t) {
+        struct scan sc = {.s = text, .len = len, .pos = t->off + 1};
+        struct buf key = {0}, arena = {0};
+        size_t *key_at = NULL, cap = 0, koff, voff;
+        bool first = true;
+        int r;
+
+        while ((r = obj_next(&sc, &first, &key, &koff, &voff)) > 0) {
+                if (t->n == cap) {
+                        size_t nc = cap ? cap * 2 : 8;
+                        struct jl_member *nm = reallocarray(t->m, nc, sizeof(*nm));
+                        size_t *nk = nm ? reallocarray(key_at, nc, sizeof(*nk)) : NULL;
+                        if (nm)
+                                t->m = nm;
+                        if (!nk) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        key_at = nk;
+                        cap = nc;
+                }
+                key_at[t->n] = arena.len;
+                /* the NUL buf_put() leaves ends each key in the arena */
+                r = buf_put(&arena, key.s, key.len);
+                if (r < 0)
+                        break;
+                arena.len++;
+                t->m[t->n++] = (struct jl_member){.keylen = key.len, .key_off = koff, .value_off = voff, .last = true};
+                r = skip_value(&sc);
+                if (r < 0)
+                        break;
+        }
+        buf_done(&key);
+        if (r == 0 && t->n) {
+                t->sorted = malloc(t->n * sizeof(*t->sorted));
+                if (!t->sorted)
+                        r = -ENOMEM;
+        }
+        if (r < 0) {
+                free(key_at);
+                buf_done(&arena);
+                return r;
+        }
+        t->keys = arena.s;
+        for (size_t i = 0; i < t->n; i++) {
+                t->m[i].key = t->keys + key_at[i];
+                t->sorted[i] = i;
+        }
+        free(key_at);
+        if (t->n)
+                qsort_r(t->sorted, t->n, sizeof(*t->sorted), cmp_sorted, t->m);
+        for (size_t i = 1; i < t->n; i++) {
+                struct jl_member *a = &t->m[t->sorted[i - 1]], *b = &t->m[t->sorted[i]];
+                if (cmp_keys(a->key, a->keylen, b->key, b->keylen) == 0)
+                        a->last = false;
+        }
+        return 0;
+}
+
+static int build_array(const char *text, size_t len, struct table *t) {
+        struct scan sc = {.s = text, .len = len, .pos = t->off + 1};
+        bool first = true;
+        size_t cap = 0, voff;
+        int r;
+
+        while ((r = arr_next(&sc, &first, &voff)) > 0) {
+                if (GROW_FOR(t->elems, t->n, cap, 8) < 0)
+                        return -ENOMEM;
+                t->elems[t->n++] = voff;
+                r = skip_value(&sc);
+                if (r < 0)
+                        break;
+        }
+        return r;
+}
+
+/* The table of the container at `off`, built on first use. */
+static int doc_table(struct jl_doc *d, size_t off, bool object, struct table **out) {
+        struct table *t = doc_find(d, off);
+        int r;
+
+        if (!t) {
+                t = calloc(1, sizeof(*t));
+                if (!t)
+                        return -ENOMEM;
+                t->off = off;
+                if (off >= d->len || (d->text[off] != '{' && d->text[off] != '['))
+                        t->error = -ENOENT;
+                else {
+                        t->object = d->text[off] == '{';
+                        r = t->object ? build_object(d->text, d->len, t) : build_array(d->text, d->len, t);
+                        if (r == -ENOMEM) {
+                                table_free(t);
+                                return r;
+                        }
+                        if (r < 0) {
+                                /* a malformed container is remembered as such */
+                                struct table bad = {.off = off, .error = r};
+                                free(t->m);
+                                free(t->sorted);
+                                free(t->elems);
+                                free(t->keys);
+                                *t = bad;
+                        }
+                }
+                r = doc_insert(d, t);
+                if (r < 0) {
+                        table_free(t);
+                        return r;
                 }
         }
-        /* emit() always leaves 5 bytes: enough for `"...` and the NUL */
-        memcpy(out + o, ok ? "\"" : "\"...", ok ? 2 : 5);
+        if (t->error)
+                return t->error;
+        if (t->object != object)
+                return -ENOENT;
+        *out = t;
+        return 0;
+}
+
+int jl_doc_members(struct jl_doc *d, size_t off, const struct jl_member **m, size_t *n) {
+        struct table *t;
+        int r = doc_table(d, off, true, &t);
+
+        if (r < 0)
+                return r;
+        *m = t->m;
+        *n = t->n;
+        return 0;
+}
+
+int jl_doc_elements(struct jl_doc *d, size_t off, const size_t **offs, size_t *n) {
+        struct table *t;
+        int r = doc_table(d, off, false, &t);
+
+        if (r < 0)
+                return r;
+        *offs = t->elems;
+        *n = t->n;
+        return 0;
+}
+
+int jl_doc_member(struct jl_doc *d, size_t off, const char *key, struct jl_loc *loc) {
+        size_t lo = 0, hi, klen = strlen(key);
+        struct table *t;
+        int r = doc_table(d, off, true, &t);
+
+        if (r < 0)
+                return r;
+        /* the first sorted entry greater than key; the one before it is
+         * the last in text order of those equal to it */
+        hi = t->n;
+        while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                const struct jl_member *x = &t->m[t->sorted[mid]];
+                if (cmp_keys(x->key, x->keylen, key, klen) <= 0)
+                        lo = mid + 1;
+                else
+                        hi = mid;
+        }
+        if (lo == 0)
+                return -ENOENT;
+        const struct jl_member *x = &t->m[t->sorted[lo - 1]];
+        if (cmp_keys(x->key, x->keylen, key, klen) != 0)
+                return -ENOENT;
+        *loc = (struct jl_loc){.value_off = x->value_off, .key_off = x->key_off, .has_key = true};
+        return 0;
+}
+
+int jl_doc_locate(struct jl_doc *d, const struct jl_step *steps, size_t n, struct jl_loc *loc) {
+        struct scan sc = {.s = d->text, .len = d->len};
+        struct jl_loc l;
+        int r = 0;
+
+        skip_ws(&sc);
+        if (at_end(&sc))
+                return -EINVAL;
+        l = (struct jl_loc){.value_off = sc.pos};
+        for (size_t i = 0; i < n && r == 0; i++) {
+                if (steps[i].key) {
+                        r = jl_doc_member(d, l.value_off, steps[i].key, &l);
+                } else {
+                        const size_t *e;
+                        size_t ne;
+                        r = jl_doc_elements(d, l.value_off, &e, &ne);
+                        if (r == 0 && steps[i].index >= ne)
+                                r = -ENOENT;
+                        if (r == 0)
+                                l = (struct jl_loc){.value_off = e[steps[i].index]};
+                }
+        }
+        if (r == 0)
+                *loc = l;
+        return r;
+}
+
+static void build_lines(struct jl_doc *d) {
+        size_t n = d->len / JL_DOC_STRIDE + 1;
+        unsigned l = 1, c = 1;
+
+        d->lines_built = true;
+        d->cp_line = malloc(n * sizeof(*d->cp_line));
+        d->cp_col = malloc(n * sizeof(*d->cp_col));
+        if (!d->cp_line || !d->cp_col) {
+                /* positions still come out right, only slower */
+                d->lines_failed = true;
+                return;
+        }
+        for (size_t i = 0; i < d->len; i++) {
+                if (i % JL_DOC_STRIDE == 0) {
+                        d->cp_line[i / JL_DOC_STRIDE] = l;
+                        d->cp_col[i / JL_DOC_STRIDE] = c;
+                }
+                unsigned char ch = (unsigned char)d->text[i];
+                if (ch == '\n') {
+                        l++;
+                        c = 1;
+                } else if ((ch & 0xc0) != 0x80) {
+                        c++;
+                }
+        }
+        if (d->len % JL_DOC_STRIDE == 0) {
+                d->cp_line[n - 1] = l;
+                d->cp_col[n - 1] = c;
+        }
+        d->n_cp = n;
+}
+
+void jl_doc_line_col(struct jl_doc *d, size_t off, unsigned *line, unsigned *col) {
+        unsigned l, c;
+        size_t i;
+
+        if (off > d->len)
+                off = d->len;
+        if (!d->lines_built)
+                build_lines(d);
+        if (d->lines_failed) {
+                jl_line_col(d->text, d->len, off, line, col);
+                return;
+        }
+        i = off / JL_DOC_STRIDE * JL_DOC_STRIDE;
+        l = d->cp_line[off / JL_DOC_STRIDE];
+        c = d->cp_col[off / JL_DOC_STRIDE];
+        for (; i < off; i++) {
+                unsigned char ch = (unsigned char)d->text[i];
+                if (ch == '\n') {
+                        l++;
+                        c = 1;
+                } else if ((ch & 0xc0) != 0x80) {
+                        c++;
+                }
+        }
+        *line = l;
+        *col = c;
+}
+
+int jl_string_at(const char *text, size_t len, size_t off, char **out, size_t *outlen) {
+        struct scan sc = {.s = text, .len = text ? len : 0, .pos = off};
+        struct buf b = {0};
+        int r;
+
+        if (peek(&sc) != '"')
+                return -EINVAL;
+        r = scan_string(&sc, &b);
+        if (r < 0) {
+                buf_done(&b);
+                return r;
+        }
+        *outlen = b.len;
+        *out = b.s;
+        return 0;
+}
+
+int jl_value_end(const char *text, size_t len, size_t off, size_t *end) {
+        struct scan sc = {.s = text, .len = text ? len : 0, .pos = off};
+        int r;
+
+        if (at_end(&sc))
+                return -EINVAL;
+        r = skip_value(&sc);
+        if (r < 0)
+                return r;
+        *end = sc.pos;
+        return 0;
+}
+
+int jl_count_values(const char *text, size_t len, size_t off, size_t *values, size_t *containers) {
+        struct scan sc = {.s = text, .len = text ? len : 0, .pos = off};
+        size_t end, v = 0, k = 0;
+        int r = jl_value_end(text, len, off, &end);
+
+        if (r < 0)
+                return r;
+        while (sc.pos < end) {
+                int c = peek(&sc);
+                if (c == '"') {
+                        r = scan_string(&sc, NULL);
+                        if (r < 0)
+                                return r;
+                        /* a key is not a value */
+                        skip_ws(&sc);
+                        if (peek(&sc) != ':')
+                                v++;
+                } else if (c == '{' || c == '[') {
+                        v++;
+                        k++;
+                        sc.pos++;
+                } else if (c == '-' || (c >= '0' && c <= '9') || c == 't' || c == 'f' || c == 'n') {
+                        v++;
+                        r = skip_value(&sc);
+                        if (r < 0)
+                                return r;
+                } else {
+                        sc.pos++;
+                }
+        }
+        *values = v;
+        *containers = k;
+        return 0;
+}
+
+int jl_member_scan(const char *text, size_t len, size_t off, const char *key, struct jl_loc *loc) {
+        struct scan sc = {.s = text, .len = text ? len : 0, .pos = off};
+        struct buf k = {0};
+        int r = find_member(&sc, key, &k, loc);
+
+        buf_done(&k);
+        return r;
 }

@@ -51,8 +51,13 @@ int jl_find_duplicates(const char *text, size_t len, const struct jl_step *steps
  * message such as "control character in string". */
 int jl_check_syntax(const char *text, size_t len, size_t *err_off, const char **err_msg);
 
-/* Returns a new path: `parent` followed by ".key", or by ["key"] (escaped)
- * when the key is not a plain identifier. NULL on ENOMEM. */
+/* Keys longer than this many characters are cut in paths ("..." after the
+ * quotes), as strings are in messages. */
+#define JL_PATH_KEY_MAX_CHARS 40
+
+/* Returns a new path: `parent` followed by ".key", or by ["key"] (escaped,
+ * cut after JL_PATH_KEY_MAX_CHARS characters) when the key is not a short
+ * plain identifier. NULL on ENOMEM. */
 char *jl_path_key(const char *parent, const char *key, size_t keylen);
 /* Returns a new path: `parent` followed by "[index]". NULL on ENOMEM. */
 char *jl_path_index(const char *parent, size_t index);
@@ -65,8 +70,72 @@ size_t jl_utf8_invalid_at(const char *text, size_t len);
  * sequences), not bytes. */
 void jl_line_col(const char *text, size_t len, size_t off, unsigned *line, unsigned *col);
 
-/* Appends a quoted, escaped rendering of s[0..len) to `out` (size `size`,
- * always NUL-terminated): at most `max_chars` characters, followed by "..."
- * outside the quotes if cut. Control characters and invalid UTF-8 are
- * escaped, so the result is safe to print on a terminal. */
-void jl_render_string(char *out, size_t size, const char *s, size_t len, size_t max_chars);
+
+/* ---- a document: positions from an index built as they are asked for ----
+ *
+ * jl_locate() scans from the start for every question, which makes a check
+ * that asks about each of n entries cost n times the text. A jl_doc answers
+ * the same questions from tables built on first use and kept: the members
+ * of each object on the way (sorted by key, so a lookup is a binary
+ * search) and the elements of each array, each built by one scan of that
+ * container; and a table of line and column every JL_DOC_STRIDE bytes, so
+ * a line and column costs at most that many bytes of scanning. Only the
+ * containers on the paths asked for are indexed, so memory grows with what
+ * is looked at, not with the text. Safe on arbitrary bytes, exact on text
+ * that passed jl_check_syntax(). */
+struct jl_doc;
+
+#define JL_DOC_STRIDE 256
+
+/* One member of an object, in text order. `key` is decoded (escapes
+ * resolved, NUL-terminated, may hold NULs: keylen counts them). `last` is
+ * false when a later member has the same key: json-c keeps the last. */
+struct jl_member {
+        const char *key;
+        size_t keylen, key_off, value_off;
+        bool last;
+};
+
+/* The doc keeps `text` (not a copy): it must outlive it. Returns 0 or -ENOMEM. */
+int jl_doc_new(const char *text, size_t len, struct jl_doc **out);
+void jl_doc_free(struct jl_doc *doc);
+const char *jl_doc_text(const struct jl_doc *doc);
+size_t jl_doc_len(const struct jl_doc *doc);
+
+/* As jl_locate(), from the tables. */
+int jl_doc_locate(struct jl_doc *doc, const struct jl_step *steps, size_t n, struct jl_loc *loc);
+
+/* The members of the object whose value starts at `off`: -ENOENT if it is
+ * not an object, -EINVAL if malformed, -ENOMEM. The table belongs to the
+ * doc. */
+int jl_doc_members(struct jl_doc *doc, size_t off, const struct jl_member **m, size_t *n);
+
+/* The member `key` (the last of duplicates) of the object at `off`:
+ * 0, -ENOENT (no such member, or not an object), -EINVAL, -ENOMEM. */
+int jl_doc_member(struct jl_doc *doc, size_t off, const char *key, struct jl_loc *loc);
+
+/* The offsets of the elements of the array at `off`, as jl_doc_members(). */
+int jl_doc_elements(struct jl_doc *doc, size_t off, const size_t **offs, size_t *n);
+
+/* As jl_line_col(), in time bounded by JL_DOC_STRIDE after one scan. */
+void jl_doc_line_col(struct jl_doc *doc, size_t off, unsigned *line, unsigned *col);
+
+/* The string value at `off` decoded (escapes resolved; may hold NULs): a
+ * malloc'd, NUL-terminated buffer of *outlen bytes. -EINVAL if there is no
+ * well-formed string there, -ENOMEM. */
+int jl_string_at(const char *text, size_t len, size_t off, char **out, size_t *outlen);
+
+/* One past the end of the value at `off`, without recursion. -EINVAL if
+ * malformed. */
+int jl_value_end(const char *text, size_t len, size_t off, size_t *end);
+
+/* Counts the values of the value at `off` (itself included: a scalar is 1)
+ * and, of them, the objects and arrays. Linear, no allocation. -EINVAL if
+ * malformed. */
+int jl_count_values(const char *text, size_t len, size_t off, size_t *values, size_t *containers);
+
+/* The member `key` (the last of duplicates) of the object at `off`, by one
+ * scan of that object and no table kept: for looking once into each of many
+ * objects (every element of a large array) without indexing them all. As
+ * jl_doc_member(), without -ENOMEM. */
+int jl_member_scan(const char *text, size_t len, size_t off, const char *key, struct jl_loc *loc);

@@ -89,12 +89,13 @@ static void module_source(struct check *c, struct json_object *v, const char *pa
         }
 }
 
-/* One element of "modules"; on success it is appended to tmp. */
-static void check_module(struct check *c, struct json_object *v, size_t i, struct se_config *tmp) {
+/* One element of "modules"; on success it is appended to tmp and its
+ * offset to *offs. */
+static void check_module(struct check *c, struct json_object *v, size_t i, struct se_config *tmp, size_t *offs) {
         const struct jl_step at[] = {JL_KEY("selinux"), JL_KEY("modules"), JL_INDEX(i)};
         _cleanup_free_ char *path = jl_path_index("$.selinux.modules", i);
         struct se_module m = {.priority = MODULE_PRIORITY_DEFAULT};
-        size_t obj_off = check_pos(c, at, 3, false), before = c->n;
+        size_t obj_off = check_pos(c, at, 3, false), before = check_count(c);
         bool has_cil = false, has_source = false;
         char hint[96];
 
@@ -162,7 +163,7 @@ static void check_module(struct check *c, struct json_object *v, size_t i, struc
                                 "\"remove\"%s", kpath, hint);
                 }
         }
-        if (c->n == before) {
+        if (check_count(c) == before) {
                 if (!m.name && !json_object_object_get_ex(v, "name", NULL))
                         check_problem(c, obj_off, "%s: expected a \"name\" key", path);
                 else if (has_cil && has_source)
@@ -172,16 +173,14 @@ static void check_module(struct check *c, struct json_object *v, size_t i, struc
                 else if (!m.remove && !m.cil)
                         check_problem(c, obj_off, "%s: expected \"cil\" or \"source\" (or \"remove\": true)", path);
         }
-        for (size_t j = 0; c->n == before && j < tmp->n_modules; j++)
-                if (streq(tmp->modules[j].name, m.name))
-                        check_problem(c, obj_off, "%s: module \"%s\" is declared twice (first at %s)", path, m.name,
-                                tmp->modules[j].origin + strlen(c->name) + 1);
-        if (c->n == before && !c->error) {
+        /* a name declared twice is found by check_modules() once all are in */
+        if (check_count(c) == before && !c->error) {
                 m.origin = check_origin(c, obj_off);
                 m.jpath = TAKE_PTR(path);
                 struct se_module *nm = m.origin ? reallocarray(tmp->modules, tmp->n_modules + 1, sizeof(*nm)) : NULL;
                 if (nm) {
                         tmp->modules = nm;
+                        offs[tmp->n_modules] = obj_off;
                         tmp->modules[tmp->n_modules++] = m;
                         return;
                 }
@@ -193,8 +192,35 @@ static void check_module(struct check *c, struct json_object *v, size_t i, struc
         free(m.jpath);
 }
 
+struct named {
+        const char *name;
+        size_t i; /* position in the list */
+};
+
+static int cmp_named(const void *a, const void *b) {
+        const struct named *x = a, *y = b;
+        int k = strcmp(x->name, y->name);
+        return k ? k : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Names sorted with their positions, for finding repeats and matches in
+ * n log n (a search per name was quadratic). NULL on ENOMEM. */
+static struct named *sorted_names(const struct se_module *m, size_t n) {
+        struct named *s = malloc((n ? n : 1) * sizeof(*s));
+
+        if (!s)
+                return NULL;
+        for (size_t i = 0; i < n; i++)
+                s[i] = (struct named){.name = m[i].name, .i = i};
+        qsort(s, n, sizeof(*s), cmp_named);
+        return s;
+}
+
 void check_modules(struct check *c, struct json_object *v, struct se_config *tmp) {
         const struct jl_step at[] = {JL_KEY("selinux"), JL_KEY("modules")};
+        _cleanup_free_ size_t *offs = NULL;
+        _cleanup_free_ struct named *s = NULL;
+        size_t n;
 
         if (json_object_is_type(v, json_type_null))
                 return;
@@ -204,13 +230,48 @@ void check_modules(struct check *c, struct json_object *v, struct se_config *tmp
                             "$.selinux.modules: expected an array of modules ({\"name\": ..., \"cil\": ...})");
                 return;
         }
-        for (size_t i = 0; i < json_object_array_length(v) && !c->error; i++)
-                check_module(c, json_object_array_get_idx(v, i), i, tmp);
+        n = json_object_array_length(v);
+        offs = malloc((n ? n : 1) * sizeof(*offs));
+        if (!offs) {
+                c->error = -ENOMEM;
+                return;
+        }
+        for (size_t i = 0; i < n && !c->error; i++)
+                check_module(c, json_object_array_get_idx(v, i), i, tmp, offs);
+        if (c->error)
+                return;
+        /* each name once: every later declaration is a problem */
+        s = sorted_names(tmp->modules, tmp->n_modules);
+        if (!s) {
+                c->error = -ENOMEM;
+                return;
+        }
+        for (size_t k = 1; k < tmp->n_modules; k++) {
+                size_t first = k - 1;
+                while (k < tmp->n_modules && streq(s[k].name, s[first].name)) {
+                        const struct se_module *m = &tmp->modules[s[k].i];
+                        check_problem(c, offs[s[k].i], "%s: module \"%s\" is declared twice (first at %s)", m->jpath,
+                                      m->name, tmp->modules[s[first].i].origin + strlen(c->name) + 1);
+                        k++;
+                }
+        }
+}
+
+struct perm {
+        char *name, *origin;
+        size_t i;
+};
+
+static int cmp_perm(const void *a, const void *b) {
+        const struct perm *x = a, *y = b;
+        int k = strcmp(x->name, y->name);
+        return k ? k : (x->i > y->i) - (x->i < y->i);
 }
 
 void check_permissive(struct check *c, struct json_object *v, struct se_config *tmp) {
         const struct jl_step at[] = {JL_KEY("selinux"), JL_KEY("permissiveDomains")};
-        size_t off = check_pos(c, at, 2, false), n, before = c->n;
+        _cleanup_free_ struct perm *p = NULL;
+        size_t off = check_pos(c, at, 2, false), n, k = 0, before = check_count(c);
 
         if (json_object_is_type(v, json_type_null))
                 return;
@@ -219,74 +280,100 @@ void check_permissive(struct check *c, struct json_object *v, struct se_config *
                 return;
         }
         n = json_object_array_length(v);
+        p = calloc(n ? n : 1, sizeof(*p));
         tmp->permissive = calloc(n ? n : 1, sizeof(char *));
+        tmp->permissive_origins = calloc(n ? n : 1, sizeof(char *));
         tmp->permissive_origin = check_origin(c, off);
-        if (!tmp->permissive || !tmp->permissive_origin) {
+        if (!p || !tmp->permissive || !tmp->permissive_origins || !tmp->permissive_origin) {
                 c->error = -ENOMEM;
                 return;
         }
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n && !c->error; i++) {
                 const struct jl_step iat[] = {JL_KEY("selinux"), JL_KEY("permissiveDomains"), JL_INDEX(i)};
                 struct json_object *e = json_object_array_get_idx(v, i);
                 const char *s = check_string(e);
+                size_t eoff = check_pos(c, iat, 3, false);
                 if (s && type_name_valid(s)) {
-                        if (!(tmp->permissive[tmp->n_permissive++] = strdup(s)))
+                        p[k] = (struct perm){.name = strdup(s), .origin = check_origin(c, eoff), .i = i};
+                        if (!p[k].name || !p[k].origin)
                                 c->error = -ENOMEM;
+                        k++;
                         continue;
                 }
-                size_t eoff = check_pos(c, iat, 3, false);
                 check_problem_got(c, e, eoff, false,
                             "$.selinux.permissiveDomains[%zu]: expected a type name (letters, digits, _, . and -)", i);
         }
-        if (c->n != before || c->error)
-                return;
-        qsort(tmp->permissive, tmp->n_permissive, sizeof(char *), cmp_strings);
-        size_t k = 0;
-        for (size_t i = 0; i < tmp->n_permissive; i++) {
-                if (k > 0 && streq(tmp->permissive[k - 1], tmp->permissive[i])) {
-                        free(tmp->permissive[i]);
+        /* sorted, each once, with the origin of its first mention */
+        if (check_count(c) == before && !c->error)
+                qsort(p, k, sizeof(*p), cmp_perm);
+        for (size_t i = 0; i < k; i++) {
+                if (check_count(c) != before || c->error ||
+                    (tmp->n_permissive > 0 && streq(tmp->permissive[tmp->n_permissive - 1], p[i].name))) {
+                        free(p[i].name);
+                        free(p[i].origin);
                         continue;
                 }
-                tmp->permissive[k++] = tmp->permissive[i];
+                tmp->permissive[tmp->n_permissive] = p[i].name;
+                tmp->permissive_origins[tmp->n_permissive++] = p[i].origin;
         }
-        tmp->n_permissive = k;
 }
 
 int merge_modules(struct se_config *cfg, struct se_config *tmp) {
-        size_t added = 0;
+        _cleanup_free_ struct named *s = NULL;
+        _cleanup_free_ size_t *dst = NULL;
+        size_t added = 0, n = cfg->n_modules;
 
-        for (size_t i = 0; i < tmp->n_modules; i++) {
-                bool known = false;
-                for (size_t j = 0; j < cfg->n_modules && !known; j++)
-                        known = streq(cfg->modules[j].name, tmp->modules[i].name);
-                added += !known;
+        if (tmp->n_modules) {
+                /* cfg's names sorted once, each of tmp's found by binary
+                 * search: where it goes, decided before anything moves */
+                s = sorted_names(cfg->modules, n);
+                dst = malloc(tmp->n_modules * sizeof(*dst));
+                if (!s || !dst)
+                        return -ENOMEM;
+                for (size_t i = 0; i < tmp->n_modules; i++) {
+                        size_t lo = 0, hi = n;
+                        dst[i] = SIZE_MAX;
+                        while (lo < hi) {
+                                size_t mid = lo + (hi - lo) / 2;
+                                int k = strcmp(s[mid].name, tmp->modules[i].name);
+                                if (k == 0) {
+                                        dst[i] = s[mid].i;
+                                        break;
+                                }
+                                if (k < 0)
+                                        lo = mid + 1;
+                                else
+                                        hi = mid;
+                        }
+                        /* a source names each module once (check_modules) */
+                        if (dst[i] == SIZE_MAX)
+                                dst[i] = n + added++;
+                }
         }
         if (added) {
-                struct se_module *nm = reallocarray(cfg->modules, cfg->n_modules + added, sizeof(*nm));
+                struct se_module *nm = reallocarray(cfg->modules, n + added, sizeof(*nm));
                 if (!nm)
                         return -ENOMEM;
                 cfg->modules = nm;
         }
         for (size_t i = 0; i < tmp->n_modules; i++) {
-                struct se_module *dst = NULL;
-                for (size_t j = 0; j < cfg->n_modules && !dst; j++)
-                        if (streq(cfg->modules[j].name, tmp->modules[i].name))
-                                dst = &cfg->modules[j];
-                if (dst) {
-                        free(dst->name);
-                        free(dst->cil);
-                        free(dst->origin);
-                        free(dst->jpath);
-                } else {
-                        dst = &cfg->modules[cfg->n_modules++];
+                struct se_module *d = &cfg->modules[dst[i]];
+                if (dst[i] < n) {
+                        free(d->name);
+                        free(d->cil);
+                        free(d->origin);
+                        free(d->jpath);
                 }
-                *dst = tmp->modules[i];
+                *d = tmp->modules[i];
                 tmp->modules[i] = (struct se_module){0};
         }
+        cfg->n_modules = n + added;
         if (tmp->permissive) {
                 permissive_free(cfg->permissive, cfg->n_permissive);
+                permissive_free(cfg->permissive_origins, cfg->n_permissive);
                 free(cfg->permissive_origin);
                 cfg->permissive = TAKE_PTR(tmp->permissive);
+                cfg->permissive_origins = TAKE_PTR(tmp->permissive_origins);
                 cfg->n_permissive = tmp->n_permissive;
                 cfg->permissive_origin = TAKE_PTR(tmp->permissive_origin);
                 tmp->n_permissive = 0;

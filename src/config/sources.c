@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "input.h"
 #include "lib/root.h"
 #include "lib/util.h"
 
@@ -34,18 +35,28 @@ static int read_error(int r, const char *name, struct diags *d) {
         return -EINVAL;
 }
 
+/* Opens a raw config; a FIFO, device or directory is refused by name
+ * (input.c) without blocking. */
+static int open_raw(const char *path, bool missing_ok, struct diags *d) {
+        int fd = input_open(path, path, DIAG_ERROR, d);
+
+        if (fd >= 0 || fd == -EINVAL || fd == -ENOMEM)
+                return fd;
+        if (missing_ok && (fd == -ENOENT || fd == -ENOTDIR))
+                return fd;
+        diags_add(d, DIAG_ERROR, "%s: cannot read: %s", path, strerror(-fd));
+        return -EINVAL;
+}
+
 /* A raw config that does not exist is simply not there. */
 static int read_raw(const char *path, struct se_config *cfg, struct diags *d) {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        _cleanup_close_ int fd = open_raw(path, true, d);
         bool found = false;
 
-        if (fd < 0) {
-                if (errno == ENOENT || errno == ENOTDIR)
-                        return 0;
-                int r = negerrno();
-                diags_add(d, DIAG_ERROR, "%s: cannot read: %s", path, strerror(-r));
-                return r;
-        }
+        if (fd == -ENOENT || fd == -ENOTDIR)
+                return 0;
+        if (fd < 0)
+                return fd;
         return read_error(config_parse_fd(fd, path, CONFIG_KIND_IGNITION, cfg, &found, d), path, d);
 }
 
@@ -78,14 +89,10 @@ int sources_read_raw(const struct source_opts *o, struct se_config *cfg, struct 
 
         if (o->configs) {
                 for (size_t i = 0; i < o->n_configs; i++) {
-                        _cleanup_close_ int fd = open(o->configs[i], O_RDONLY | O_CLOEXEC);
+                        _cleanup_close_ int fd = open_raw(o->configs[i], false, d);
                         bool found = false;
-                        if (fd < 0) {
-                                r = negerrno();
-                                diags_add(d, DIAG_ERROR, "%s: cannot read: %s", o->configs[i],
-                                          strerror(-r));
-                                return r;
-                        }
+                        if (fd < 0)
+                                return fd;
                         r = read_error(config_parse_fd(fd, o->configs[i], CONFIG_KIND_IGNITION, cfg, &found, d),
                                        o->configs[i], d);
                         if (r < 0)
@@ -132,11 +139,9 @@ int sources_read_target(int rootfd, const char *root_display, struct se_config *
 
         if (join(root_display, TARGET_BLOCK_FILE, &name) < 0)
                 return -ENOMEM;
-        _cleanup_close_ int fd = root_open_regular(rootfd, TARGET_BLOCK_FILE, NULL);
-        if (fd == -EISDIR || fd == -EINVAL) {
-                diags_add(d, DIAG_ERROR, "%s: not a regular file", name);
-                return -EINVAL;
-        }
+        _cleanup_close_ int fd = input_open_in_root(rootfd, TARGET_BLOCK_FILE, name, d);
+        if (fd == -EINVAL || fd == -ENOMEM)
+                return fd;
         if (fd < 0) {
                 struct stat st;
                 /* A link that leads nowhere inside the root is an error, not an

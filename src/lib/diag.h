@@ -26,3 +26,16 @@ int diags_add(struct diags *d, enum diag_severity sev, const char *fmt, ...)
 /* Prints "TEXT" lines to f, each prefixed "error: " or "warning: ". */
 void diags_print(const struct diags *d, FILE *f);
 void diags_free(struct diags *d);
+
+/* Strings in messages are cut after this many characters; a buffer of
+ * QUOTED_SIZE holds any such rendering. */
+#define QUOTED_MAX_CHARS 40
+#define QUOTED_SIZE (QUOTED_MAX_CHARS * 6 + 16)
+
+/* Writes `len` bytes of `s` into out as a quoted string for a message: at
+ * most `max_chars` characters, then "..."; quotes, backslashes and control
+ * characters escaped as JSON escapes them, bytes that are not UTF-8 as \xNN. */
+void diag_quote(char *out, size_t size, const char *s, size_t len, size_t max_chars);
+
+/* The length of the valid UTF-8 sequence at s (n bytes left), or 0. */
+size_t utf8_seq_len(const unsigned char *s, size_t n);

@@ -70,5 +70,12 @@ static inline int hex_value(int c) {
         return -1;
 }
 
+/* Frees n strings and the array holding them. */
+static inline void strv_free(char **v, size_t n) {
+        for (size_t i = 0; v && i < n; i++)
+                free(v[i]);
+        free(v);
+}
+
 /* A negative errno from the last failed libc call, never 0. */
 static inline int negerrno(void) { return errno > 0 ? -errno : -EIO; }

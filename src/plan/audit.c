@@ -168,6 +168,8 @@ static int plan_policy(struct audit_ctx *a, const char *path, bool enable, bool 
                                 return r;
                         /* Copied when applied: not a second policy held in RAM. */
                         set_payload(a->p, NULL, 0, &st);
+                        if (!(a->p->steps[a->p->n - 1].meta_from = strdup(path)))
+                                return -ENOMEM;
                 }
                 if (copy_from)
                         r = add_step(a->p, STEP_COPY_FILE, path, copy_from,
@@ -209,7 +211,10 @@ static int plan_policy(struct audit_ctx *a, const char *path, bool enable, bool 
                 r = add_step(a->p, STEP_WRITE_FILE, path, NULL, "restore %s with its dontaudit rules", path);
                 if (r < 0)
                         return r;
-                set_payload(a->p, TAKE_PTR(saved), saved_len, &st);
+                set_payload(a->p, TAKE_PTR(saved), saved_len, &bst);
+                /* As it was: its other xattrs and its times, kept with it. */
+                if (!(a->p->steps[a->p->n - 1].meta_from = strdup(backup)))
+                        return -ENOMEM;
         }
         return add_step(a->p, STEP_UNLINK, backup, NULL, "remove the saved copy %s", backup);
 }

@@ -122,16 +122,21 @@ int plan_booleans(const struct plan_input *in, struct plan *p, struct diags *d) 
                           cfg->booleans[0].origin, p->type, strerror(-r));
                 return -EINVAL;
         }
-        bool unknown = false;
+        size_t unknown = 0;
         for (size_t i = 0; i < cfg->n_booleans; i++) {
                 if (bsearch(&want[i].name, names, n_names, sizeof(char *), cmp_strings))
+                        continue;
+                /* A hint costs a pass over every boolean: the first few get one. */
+                if (unknown++ >= UNKNOWN_NAMED_MAX)
                         continue;
                 const char *hint = hint_closest(want[i].name, (const char *const *)names, n_names);
                 diags_add(d, DIAG_ERROR, "%s: $.selinux.booleans.%s: expected a boolean the %s policy defines, got \"%s\"%s%s%s",
                           cfg->booleans[i].origin, want[i].name, p->type, want[i].name,
                           hint ? " (did you mean \"" : "", hint ? hint : "", hint ? "\"?)" : "");
-                unknown = true;
         }
+        if (unknown > UNKNOWN_NAMED_MAX)
+                diags_add(d, DIAG_ERROR, "%s: $.selinux.booleans: %zu more booleans the %s policy does not define",
+                          cfg->booleans[0].origin, unknown - UNKNOWN_NAMED_MAX, p->type);
         if (unknown)
                 return -EINVAL;
 

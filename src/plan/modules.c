@@ -15,11 +15,8 @@
 
 static int add_op(struct plan *p, const char *name, int priority, const char *cil, size_t len, bool enable,
                   const char *origin) {
-        struct module_op *n = reallocarray(p->ops, p->n_ops + 1, sizeof(*n));
-
-        if (!n)
+        if (GROW_FOR(p->ops, p->n_ops, p->allocated_ops, 16) < 0)
                 return -ENOMEM;
-        p->ops = n;
         struct module_op *op = &p->ops[p->n_ops];
         *op = (struct module_op){.priority = priority, .len = len, .enable = enable};
         op->name = strdup(name);
@@ -76,27 +73,48 @@ static int want_module(const struct plan_input *in, struct plan *p, struct diags
         return add_op(p, name, priority, cil, len, disabled, origin);
 }
 
-/* A permissive domain must name a type of the target's policy, or one a
- * declared module defines. */
-static bool declared_type(const struct se_config *cfg, const char *type) {
-        _cleanup_free_ char *needle = NULL;
+/* The types the declared modules define ("(type NAME)"), sorted: a
+ * permissive domain may name one of those instead of the policy's. One
+ * pass over the modules, then a search per domain. */
+static int declared_types(const struct se_config *cfg, char ***out, size_t *n_out) {
+        char **v = NULL;
+        size_t n = 0, allocated = 0;
 
-        if (asprintf(&needle, "(type %s)", type) < 0)
-                return false;
         for (size_t i = 0; i < cfg->n_modules; i++)
-                if (cfg->modules[i].cil && strstr(cfg->modules[i].cil, needle))
-                        return true;
-        return false;
+                for (const char *c = cfg->modules[i].cil; c && (c = strstr(c, "(type "));) {
+                        c += strlen("(type ");
+                        size_t len = strcspn(c, " \t\n)(");
+                        if (c[len] != ')' || len == 0)
+                                continue;
+                        if (GROW_FOR(v, n, allocated, 16) < 0 || !(v[n] = strndup(c, len))) {
+                                strv_free(v, n);
+                                return -ENOMEM;
+                        }
+                        n++;
+                }
+        if (n)
+                qsort(v, n, sizeof(char *), cmp_strings);
+        *out = v;
+        *n_out = n;
+        return 0;
+}
+
+/* Where the config names permissive domain i. */
+static const char *origin_of(const struct se_config *cfg, size_t i) {
+        return cfg->permissive_origins && cfg->permissive_origins[i] ? cfg->permissive_origins[i] : cfg->permissive_origin;
+}
+
+static int cmp_module_name(const void *a, const void *b) {
+        return strcmp((*(const struct se_module *const *)a)->name, (*(const struct se_module *const *)b)->name);
 }
 
 /* Types for permissiveDomains that need their module: each must be a type
  * of the target's policy, or one a declared module defines. */
-static int check_types(const struct plan_input *in, struct plan *p, struct diags *d, char *const *want, size_t n) {
+static int check_types(const struct plan_input *in, struct plan *p, struct diags *d, const size_t *want, size_t n) {
         const struct se_config *cfg = in->cfg;
         _cleanup_free_ char *policy = NULL, *text = NULL;
         _cleanup_free_ char **types = NULL;
         size_t len, n_types;
-        bool unknown = false;
         int r;
 
         if (n == 0)
@@ -112,32 +130,50 @@ static int check_types(const struct plan_input *in, struct plan *p, struct diags
                           cfg->permissive_origin, p->type, strerror(-r));
                 return -EINVAL;
         }
+        char **declared = NULL;
+        size_t n_declared = 0, n_unknown = 0;
+        if ((r = declared_types(cfg, &declared, &n_declared)) < 0)
+                return r;
         for (size_t i = 0; i < n; i++) {
-                const char *t = want[i];
-                if (bsearch(&t, types, n_types, sizeof(char *), cmp_strings) || declared_type(cfg, t))
+                const char *t = cfg->permissive[want[i]];
+                if (bsearch(&t, types, n_types, sizeof(char *), cmp_strings) ||
+                    (n_declared && bsearch(&t, declared, n_declared, sizeof(char *), cmp_strings)))
+                        continue;
+                /* A hint costs a pass over the policy's thousands of types:
+                 * the first few get one, the rest are counted. */
+                if (n_unknown++ >= UNKNOWN_NAMED_MAX)
                         continue;
                 const char *hint = hint_closest(t, (const char *const *)types, n_types);
                 diags_add(d, DIAG_ERROR, "%s: $.selinux.permissiveDomains: expected a type the %s policy defines, got \"%s\"%s%s%s",
-                          cfg->permissive_origin, p->type, t, hint ? " (did you mean \"" : "", hint ? hint : "",
+                          origin_of(cfg, want[i]), p->type, t, hint ? " (did you mean \"" : "", hint ? hint : "",
                           hint ? "\"?)" : "");
-                unknown = true;
         }
-        return unknown ? -EINVAL : 0;
+        if (n_unknown > UNKNOWN_NAMED_MAX)
+                diags_add(d, DIAG_ERROR, "%s: $.selinux.permissiveDomains: %zu more types the %s policy does not define",
+                          cfg->permissive_origin, n_unknown - UNKNOWN_NAMED_MAX, p->type);
+        strv_free(declared, n_declared);
+        return n_unknown ? -EINVAL : 0;
 }
 
 /* permissiveDomains: one module per type, as `semanage permissive -a`. */
 static int plan_permissive(const struct plan_input *in, struct plan *p, struct diags *d) {
         const struct se_config *cfg = in->cfg;
-        _cleanup_free_ char **need = calloc(cfg->n_permissive + 1, sizeof(char *));
+        _cleanup_free_ size_t *need = calloc(cfg->n_permissive + 1, sizeof(size_t));
         _cleanup_free_ bool *need_disabled = calloc(cfg->n_permissive + 1, sizeof(bool));
+        _cleanup_free_ const struct se_module **by_name = calloc(cfg->n_modules + 1, sizeof(*by_name));
         _cleanup_free_ char *where = NULL;
         size_t n_need = 0;
         bool bad = false;
         int r;
 
-        if (!need || !need_disabled ||
+        if (!need || !need_disabled || !by_name ||
             asprintf(&where, "%s: $.selinux.permissiveDomains", cfg->permissive_origin) < 0)
                 return -ENOMEM;
+        /* The declared modules by name, for one search per domain. */
+        for (size_t j = 0; j < cfg->n_modules; j++)
+                by_name[j] = &cfg->modules[j];
+        if (cfg->n_modules)
+                qsort(by_name, cfg->n_modules, sizeof(*by_name), cmp_module_name);
         for (size_t i = 0; i < cfg->n_permissive; i++) {
                 _cleanup_free_ char *name = NULL, *text = NULL;
                 size_t len;
@@ -145,19 +181,20 @@ static int plan_permissive(const struct plan_input *in, struct plan *p, struct d
                 r = cil_permissive_module(cfg->permissive[i], &name, &text, &len);
                 if (r < 0)
                         return r;
-                for (size_t j = 0; j < cfg->n_modules; j++)
-                        if (streq(cfg->modules[j].name, name)) {
-                                diags_add(d, DIAG_ERROR, "%s: $.selinux.permissiveDomains: \"%s\" makes module \"%s\", "
-                                          "which $.selinux.modules declares too (%s)",
-                                          cfg->permissive_origin, cfg->permissive[i], name, cfg->modules[j].origin);
-                                bad = true;
-                        }
+                const struct se_module key = {.name = name}, *kp = &key, *const *same =
+                        cfg->n_modules ? bsearch(&kp, by_name, cfg->n_modules, sizeof(*by_name), cmp_module_name) : NULL;
+                if (same) {
+                        diags_add(d, DIAG_ERROR, "%s: $.selinux.permissiveDomains: \"%s\" makes module \"%s\", "
+                                  "which $.selinux.modules declares too (%s)",
+                                  origin_of(cfg, i), cfg->permissive[i], name, (*same)->origin);
+                        bad = true;
+                }
                 r = module_differs(in, p, name, MODULE_PRIORITY_DEFAULT, text, len, &disabled);
                 if (r < 0)
                         return r;
                 if (r > 0) {
                         need_disabled[n_need] = disabled;
-                        need[n_need++] = cfg->permissive[i];
+                        need[n_need++] = i;
                 }
         }
         if (bad)
@@ -168,7 +205,7 @@ static int plan_permissive(const struct plan_input *in, struct plan *p, struct d
         for (size_t i = 0; r >= 0 && i < n_need; i++) {
                 _cleanup_free_ char *name = NULL, *text = NULL;
                 size_t len;
-                r = cil_permissive_module(need[i], &name, &text, &len);
+                r = cil_permissive_module(cfg->permissive[need[i]], &name, &text, &len);
                 if (r >= 0)
                         r = add_op(p, name, MODULE_PRIORITY_DEFAULT, text, len, need_disabled[i], where);
         }
@@ -211,13 +248,6 @@ static bool planned(const struct plan *p, enum step_kind kind, const char *path)
                 if (p->steps[i].kind == kind && streq(p->steps[i].path, path))
                         return true;
         return false;
-}
-
-static void step_free(struct step *s) {
-        free(s->path);
-        free(s->path2);
-        free(s->data);
-        free(s->why);
 }
 
 /* libsemanage builds both policies from the modules, honouring the marker

@@ -13,6 +13,7 @@
 
 #include "auditrules.h"
 #include "written.h"
+#include "lib/diag.h"
 #include "lib/fsutil.h"
 #include "lib/hint.h"
 #include "lib/log.h"
@@ -164,19 +165,20 @@ static int plan_labels(const struct plan_input *in, struct plan *p, struct diags
         r = pfd < 0 ? pfd : labeler_open(pfd, &p->labeler);
         if (r >= 0 || r == -ENOMEM)
                 return r;
+        const char *why = labeler_error() ? labeler_error() : strerror(-r);
         if (p->mode == SE_MODE_DISABLED) {
                 diags_add(d, DIAG_WARNING, "%s%s/contexts/files/file_contexts: cannot be loaded (%s): the files "
-                          "this run writes stay unlabelled", in->root_display, dir, strerror(-r));
+                          "this run writes stay unlabelled", in->root_display, dir, why);
                 return 0;
         }
         if (!in->cfg->found && p->n == 1 && p->steps[0].kind == STEP_LABEL) {
                 diags_add(d, DIAG_WARNING, "%s%s/contexts/files/file_contexts: cannot be loaded (%s): what Ignition "
-                          "wrote stays unlabelled", in->root_display, dir, strerror(-r));
+                          "wrote stays unlabelled", in->root_display, dir, why);
                 free_steps(p);
                 return 0;
         }
         diags_add(d, DIAG_ERROR, "%s%s/contexts/files/file_contexts: cannot be loaded (%s), and the files this "
-                  "run writes need their labels", in->root_display, dir, strerror(-r));
+                  "run writes need their labels", in->root_display, dir, why);
         return -EINVAL;
 }
 
@@ -252,13 +254,22 @@ int plan_build(const struct plan_input *in, struct plan *p, struct diags *d) {
                           SELINUX_CONFIG, missing ? "no such file" : "no SELINUXTYPE= line");
                 return -EINVAL;
         }
+        /* Names from the target's config are shown cut and escaped: they
+         * are its bytes, not the checked block's. */
+        char shown[QUOTED_SIZE];
+        diag_quote(shown, sizeof(shown), p->type, strlen(p->type), QUOTED_MAX_CHARS);
+        if (!policy_name_valid(p->type)) {
+                diags_add(d, DIAG_ERROR, "%s%s: SELINUXTYPE=%s: expected a policy name (a directory of /etc/selinux)",
+                          in->root_display, SELINUX_CONFIG, shown);
+                return -EINVAL;
+        }
         if (asprintf(&pdir, "/etc/selinux/%s", p->type) < 0)
                 return -ENOMEM;
         _cleanup_close_ int pfd = root_open_in(in->rootfd, pdir, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (pfd < 0) {
                 if (cfg->policy)
-                        diags_add(d, DIAG_ERROR, "%s: $.selinux.policy: expected a policy installed on the target, got \"%s\" (%s%s: %s)",
-                                  cfg->policy_origin, p->type, in->root_display, pdir, strerror(-pfd));
+                        diags_add(d, DIAG_ERROR, "%s: $.selinux.policy: expected a policy installed on the target, got %s (%s/etc/selinux/: %s)",
+                                  cfg->policy_origin, shown, in->root_display, strerror(-pfd));
                 else
                         diags_add(d, DIAG_ERROR, "%s%s: SELINUXTYPE=%s, but %s%s: %s", in->root_display,
                                   SELINUX_CONFIG, p->type, in->root_display, pdir, strerror(-pfd));
@@ -286,12 +297,17 @@ int plan_build(const struct plan_input *in, struct plan *p, struct diags *d) {
                 if (p->mode == SE_MODE_DISABLED)
                         diags_add(d, DIAG_WARNING, "%s: $.selinux.booleans: ignored with mode \"disabled\"",
                                   cfg->booleans[0].origin);
-                else if ((r = plan_booleans(in, p, d)) < 0)
+                else if ((r = plan_booleans(in, p, d)) < 0 && r != -EINVAL)
                         return r;
         }
+        /* Bad booleans do not hide a bad module or permissive domain: each
+         * problem of the block is reported in one run. */
+        int bad = r == -EINVAL;
         if (p->mode != SE_MODE_DISABLED && (cfg->n_modules > 0 || cfg->permissive) &&
             (r = plan_modules(in, p, d)) < 0)
                 return r;
+        if (bad)
+                return -EINVAL;
         r = plan_rebuild(in, p);
         if (r >= 0)
                 r = plan_written(in, p);
@@ -307,18 +323,8 @@ int plan_build(const struct plan_input *in, struct plan *p, struct diags *d) {
 
 /* The steps only: the plan's type and modes stay. */
 static void free_steps(struct plan *p) {
-        for (size_t i = 0; i < p->n; i++) {
-                free(p->steps[i].path);
-                free(p->steps[i].path2);
-                free(p->steps[i].data);
-                free(p->steps[i].why);
-                for (size_t k = 0; k < p->steps[i].n_roots; k++)
-                        free(p->steps[i].roots[k]);
-                free(p->steps[i].roots);
-                for (size_t k = 0; k < p->steps[i].n_entries; k++)
-                        free(p->steps[i].entries[k]);
-                free(p->steps[i].entries);
-        }
+        for (size_t i = 0; i < p->n; i++)
+                step_free(&p->steps[i]);
         free(p->steps);
         p->steps = NULL;
         p->n = p->allocated = 0;
@@ -339,8 +345,11 @@ void plan_free(struct plan *p) {
 }
 
 void plan_print(const struct plan *p, bool verbose, FILE *f) {
-        if (!p->block_found)
+        if (!p->block_found && p->n == 0)
                 fprintf(f, "no selinux block in any source: the target is left as the image made it\n");
+        else if (!p->block_found)
+                fprintf(f, "no selinux block in any source: SELinux stays as the image made it, and what Ignition "
+                           "wrote gets its labels\n");
         else if (p->n == 0)
                 fprintf(f, "nothing to change: the target already has SELINUX=%s SELINUXTYPE=%s\n",
                         se_mode_to_string(p->mode), p->type);

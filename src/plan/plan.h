@@ -60,6 +60,9 @@ struct step {
         uid_t uid;
         gid_t gid;
         const char *tag; /* XATTR_TAG value for a written file, static, may be NULL */
+        /* A file whose other xattrs and times the written file takes (a
+         * policy saved aside, or restored from there), or NULL. */
+        char *meta_from;
         char *why; /* one line for `plan` and the log */
         /* STEP_LABEL: where, and the entries there without any label
          * (what `plan --verbose` lists). */
@@ -78,7 +81,7 @@ struct plan {
         /* Module changes for STEP_REBUILD; `rebuild` is set when a rebuild
          * is needed even without any (restoring dontaudit rules). */
         struct module_op *ops;
-        size_t n_ops;
+        size_t n_ops, allocated_ops;
         bool rebuild;
         /* The target's file contexts, opened when a step writes labels
          * (planning proves they load; apply labels with them). */

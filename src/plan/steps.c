@@ -39,6 +39,16 @@ int add_step(struct plan *p, enum step_kind kind, const char *path, const char *
         return 0;
 }
 
+void step_free(struct step *s) {
+        free(s->path);
+        free(s->path2);
+        free(s->data);
+        free(s->why);
+        free(s->meta_from);
+        strv_free(s->roots, s->n_roots);
+        strv_free(s->entries, s->n_entries);
+}
+
 /* The last step's payload: a file's new content and metadata. Takes `data`. */
 void set_payload(struct plan *p, char *data, size_t len, const struct stat *st) {
         struct step *s = &p->steps[p->n - 1];
@@ -129,7 +139,8 @@ int plan_cleanup(const struct plan_input *in, struct plan *p, const char *path) 
  * a rebuild replaces the file and so drops the tag. */
 bool tagged_stripped(int rootfd, const char *path) {
         char v[sizeof(TAG_STRIPPED)];
-        _cleanup_close_ int fd = root_open_in(rootfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        /* Only a regular file is opened: a FIFO there must not block. */
+        _cleanup_close_ int fd = root_open_regular(rootfd, path, NULL);
 
         if (fd < 0)
                 return false;

@@ -16,9 +16,15 @@
 #define POLICY_MAX_SIZE (256u * 1024 * 1024)
 #define SMALL_FILE_MAX (1u * 1024 * 1024)
 
+/* Unknown names (booleans, types) named one by one, each with a hint;
+ * past this many they are counted. */
+#define UNKNOWN_NAMED_MAX 20
+
 /* Appends a step; `fmt` makes its one-line description. */
 int add_step(struct plan *p, enum step_kind kind, const char *path, const char *path2, const char *fmt, ...)
         __attribute__((format(printf, 5, 6)));
+/* Frees what a step holds (not the step itself). */
+void step_free(struct step *s);
 /* The last step's payload: a file's new content and metadata. Takes `data`. */
 void set_payload(struct plan *p, char *data, size_t len, const struct stat *st);
 /* lstat of `path`, its parents resolved inside the root. */

@@ -206,7 +206,8 @@ static int collect_unlabelled(const struct walk_entry *e, void *arg) {
 static void prune(struct written *w) {
         size_t k = 0;
 
-        qsort(w->roots, w->n_roots, sizeof(char *), cmp_strings);
+        if (w->n_roots)
+                qsort(w->roots, w->n_roots, sizeof(char *), cmp_strings);
         for (size_t i = 0; i < w->n_roots; i++) {
                 if (k > 0 && beneath_or_at(w->roots[i], w->roots[k - 1])) {
                         free(w->roots[i]);

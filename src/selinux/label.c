@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <selinux/label.h>
 #include <selinux/selinux.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "labelcache.h"
 #include "lib/fsutil.h"
 #include "lib/log.h"
 #include "lib/root.h"
@@ -24,15 +26,7 @@
 
 struct labeler {
         struct selabel_handle *h;
-};
-
-/* Every file libselinux opens beside SELABEL_OPT_PATH (3.4: the base, its
- * .homedirs and .local companions, each maybe compiled, and the two
- * substitution files). */
-static const char *const fc_files[] = {
-        "file_contexts",          "file_contexts.bin",       "file_contexts.homedirs",
-        "file_contexts.homedirs.bin", "file_contexts.local", "file_contexts.local.bin",
-        "file_contexts.subs_dist", "file_contexts.subs",
+        struct label_cache *cache; /* NULL: every lookup goes to libselinux */
 };
 
 /* contexts/files, reached from the policy directory without leaving it: an
@@ -43,21 +37,54 @@ static int open_files_dir(int policy_dirfd) {
 
 /* libselinux opens these by name, following links; we cannot make it
  * resolve them in the root, so a link among them is refused outright. */
-static int check_no_links(int filesfd) {
+static int check_regular(int filesfd, const char *name, const char *suffix) {
+        char file[64];
         struct stat st;
 
-        for (size_t i = 0; i < ELEMENTSOF(fc_files); i++) {
-                if (fstatat(filesfd, fc_files[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
-                        if (errno == ENOENT)
-                                continue;
-                        return negerrno();
-                }
-                if (!S_ISREG(st.st_mode)) {
-                        log_error("contexts/files/%s is not a regular file", fc_files[i]);
-                        return S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
-                }
-        }
+        snprintf(file, sizeof(file), "%s%s", name, suffix);
+        if (fstatat(filesfd, file, &st, AT_SYMLINK_NOFOLLOW) < 0)
+                return errno == ENOENT ? 0 : negerrno();
+        if (S_ISREG(st.st_mode))
+                return 0;
+        log_error("contexts/files/%s is not a regular file", file);
+        return S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
+}
+
+static int check_no_links(int filesfd) {
+        int r = 0;
+
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(fc_spec_files); i++)
+                if ((r = check_regular(filesfd, fc_spec_files[i], "")) >= 0)
+                        r = check_regular(filesfd, fc_spec_files[i], ".bin");
+        for (size_t i = 0; r >= 0 && i < ELEMENTSOF(fc_subs_files); i++)
+                r = check_regular(filesfd, fc_subs_files[i], "");
+        return r;
+}
+
+/* libselinux says why file_contexts does not load through its log callback,
+ * naming the file by the /proc path we gave it: kept, without that path,
+ * for labeler_error(), rather than printed. */
+static char open_error[256];
+
+static int __attribute__((format(printf, 2, 3))) capture_log(int type, const char *fmt, ...) {
+        char msg[sizeof(open_error)];
+        va_list ap;
+
+        if (type != SELINUX_ERROR && type != SELINUX_WARNING)
+                return 0;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof(msg), fmt, ap);
+        va_end(ap);
+        const char *m = msg, *files = strstr(msg, "/file_contexts");
+        if (strncmp(msg, "/proc/self/fd/", 14) == 0 && files)
+                m = files + 1;
+        /* Its lines end with a newline; ours do not. */
+        snprintf(open_error, sizeof(open_error), "%.*s", (int)strcspn(m, "\n"), m);
         return 0;
+}
+
+const char *labeler_error(void) {
+        return open_error[0] ? open_error : NULL;
 }
 
 int labeler_open(int policy_dirfd, struct labeler **out) {
@@ -80,12 +107,23 @@ int labeler_open(int policy_dirfd, struct labeler **out) {
                 {SELABEL_OPT_PATH, path},
                 {SELABEL_OPT_VALIDATE, NULL},
         };
+        union selinux_callback saved = selinux_get_callback(SELINUX_CB_LOG), cb = {.func_log = capture_log};
+        open_error[0] = '\0';
+        selinux_set_callback(SELINUX_CB_LOG, cb);
         l->h = selabel_open(SELABEL_CTX_FILE, opts, ELEMENTSOF(opts));
+        selinux_set_callback(SELINUX_CB_LOG, saved);
         if (!l->h) {
                 r = negerrno();
                 free(l);
                 return r;
         }
+        r = label_cache_open(filesfd, &l->cache);
+        if (r == -ENOMEM) {
+                labeler_free(l);
+                return r;
+        }
+        if (r < 0)
+                log_debug("file contexts not cached: %s", strerror(-r));
         *out = l;
         return 0;
 }
@@ -94,12 +132,33 @@ void labeler_free(struct labeler *l) {
         if (!l)
                 return;
         selabel_close(l->h);
+        label_cache_free(l->cache);
         free(l);
 }
 
 int label_lookup(struct labeler *l, const char *path, mode_t mode, char **con) {
+        int key = l->cache ? label_cache_key(l->cache, path, mode) : LABEL_CACHE_MISS;
+        const char *known;
+        char *c = NULL;
+
+        if (key >= 0 && label_cache_get(l->cache, key, &known)) {
+                if (!known)
+                        return -ENOENT;
+                return (*con = strdup(known)) ? 0 : -ENOMEM;
+        }
         /* Also -ENOENT for "<<none>>": such paths are to be left alone. */
-        return selabel_lookup_raw(l->h, con, path, (int)(mode & S_IFMT)) < 0 ? negerrno() : 0;
+        if (selabel_lookup_raw(l->h, &c, path, (int)(mode & S_IFMT)) < 0) {
+                int r = negerrno();
+                if (r == -ENOENT && key >= 0 && label_cache_put(l->cache, key, NULL) < 0)
+                        return -ENOMEM;
+                return r;
+        }
+        if (key >= 0 && label_cache_put(l->cache, key, c) < 0) {
+                freecon(c);
+                return -ENOMEM;
+        }
+        *con = c;
+        return 0;
 }
 
 static bool label_is(const char *cur, ssize_t n, const char *want) {

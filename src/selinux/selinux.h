@@ -48,6 +48,9 @@ struct labeler;
 /* Opens the file_contexts of the policy whose directory
  * (/etc/selinux/<type> on the target) is open at policy_dirfd. */
 int labeler_open(int policy_dirfd, struct labeler **out);
+/* Why the last labeler_open() could not load file_contexts, as libselinux
+ * said it ("file_contexts:  line 2 has invalid file type y"), or NULL. */
+const char *labeler_error(void);
 void labeler_free(struct labeler *l);
 
 /* The context file_contexts gives to `path` (an absolute in-target path) of

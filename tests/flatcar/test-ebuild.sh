@@ -23,7 +23,7 @@ check "the versioned ebuild fetches \${P}.tar.gz, the name make dist gives" \
 check "EAPI 8" grep -qx 'EAPI=8' "$ebuild"
 has_deps() {
 	local a
-	for a in app-arch/bzip2 dev-libs/json-c sys-apps/util-linux sys-libs/libselinux \
+	for a in app-arch/bzip2 dev-libs/json-c dev-libs/libpcre2 sys-apps/util-linux sys-libs/libselinux \
 		sys-libs/libsemanage sys-libs/libsepol sys-libs/zlib; do
 		grep -q "^	$a" "$ebuild" || return 1
 	done

@@ -12,6 +12,9 @@ for layout in old-rel new plain; do
         pol="$root/etc/selinux/mcs/policy/policy.33"
         kern="$root/var/lib/selinux/mcs/active/policy.kern"
         pol_sum=$(sha256sum <"$pol") kern_sum=$(sha256sum <"$kern")
+        # Every xattr but the label (of its place, set anew) and the mtime.
+        meta() { (getfattr -h -d -m - -e hex "$1" | grep -v '^security.selinux=\|^#'; stat -c %Y "$1") 2>/dev/null; }
+        pol_meta=$(meta "$pol") kern_meta=$(meta "$kern")
         n=$(dontaudit_count "$pol")
         [ "$n" -gt 10000 ] || fail "expected a policy with dontaudit rules, got $n"
         if command -v seinfo >/dev/null; then
@@ -44,6 +47,8 @@ for layout in old-rel new plain; do
         assert_eq "$rc" 0 "apply auditDenials=false ($err)"
         assert_eq "$(sha256sum <"$pol")" "$pol_sum" "policy restored byte for byte"
         assert_eq "$(sha256sum <"$kern")" "$kern_sum" "policy.kern restored byte for byte"
+        assert_eq "$(meta "$pol")" "$pol_meta" "policy restored with its xattrs (user.test) and mtime"
+        assert_eq "$(meta "$kern")" "$kern_meta" "policy.kern restored with its xattrs and mtime"
         assert_eq "$(dontaudit_count "$pol")" "$n" "dontaudit rules back"
         [ ! -e "$root/var/lib/selinux/mcs/active/disable_dontaudit" ] || fail "store still marked"
         [ ! -e "$root/var/lib/selinux/mcs/ignition-selinux" ] || fail "saved copies left behind"

@@ -22,6 +22,7 @@ case_() {
         [ "$rc" -eq 1 ] || fail "$name: apply exit status $rc, expected 1 (stderr: $err)"
         local e; for e in "$@"; do assert_contains "$err" "$e" "$name"; done
         assert_not_contains "$err" "Invalid argument" "$name: no stray errno text"
+        assert_not_contains "$err" "/proc/self/fd" "$name: no file named by a descriptor"
         assert_eq "$(snap --ctime "$root")" "$before" "$name: target unchanged"
         n=$((n + 1)); echo "ok $n $name: $(grep -m1 error: <<<"$err")"
 }
@@ -64,6 +65,6 @@ case_ config-missing tiny-plain '{"selinux": {"mode": "enforcing"}}' 'rm "$root/
 case_ no-file-contexts tiny-old-rel "$ENF" 'rm -f "$root"/usr/lib/selinux/mcs/contexts/files/file_contexts*' \
         '/etc/selinux/mcs/contexts/files/file_contexts: cannot be loaded' 'and the files this run writes need their labels'
 case_ garbage-file-contexts tiny-old-rel "$ENF" 'f=$root/usr/lib/selinux/mcs/contexts/files/file_contexts; rm -f "$f".bin; printf "/etc(/.*)?\tnot_a_context\n/x  y  z  w\n" >"$f"' \
-        'file_contexts: cannot be loaded'
+        'file_contexts: cannot be loaded (file_contexts:  line 2 has invalid file type y)'
 [ "$n" -ge 14 ] || fail "only $n cases"
 echo "$n bad targets refused at planning"

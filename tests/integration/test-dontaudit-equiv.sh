@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Proof that dropping dontaudit rules from the compiled policy (what
-# src/dontaudit.c does, through tests/tools/policy-tool) gives the policy
+# src/selinux/dontaudit.c does, through tests/tools/policy-tool) gives the policy
 # `semodule -DB` builds from the unchanged store, and that `semodule -B`
 # gets back the original. Run on a `plain` fake root (semodule -p follows
 # <root>/var/lib/selinux/<type> and writes <root>/etc/selinux/<type>, which

@@ -125,5 +125,5 @@ cat >"$TMP/ign.json" <<'JSON'
  "systemd": {"units": [{"name": "app.service", "enabled": true, "contents": "[Service]\nExecStart=/bin/true\n",
                         "dropins": [{"name": "10.conf", "contents": "[Service]\n"}]}]}}
 JSON
-scenario tiny-old-rel '{"selinux": {"mode": "enforcing"}}' '' "$TMP/ign.json"
+scenario tiny-plain '{"selinux": {"mode": "enforcing"}}' '' "$TMP/ign.json"
 echo ok

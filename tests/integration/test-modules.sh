@@ -80,6 +80,15 @@ assert_eq "$(modules_of "$root")" "" "nothing installed"
 [ -L "$root/etc/selinux/config" ] || fail "the config is not written when the rebuild fails"
 [ ! -e "$root/var/lib/selinux/mcs/tmp" ] || fail "libsemanage's sandbox is cleaned up"
 [ ! -e "$root/var/lib/selinux/mcs/ignition-selinux.relabel" ] || fail "no relabel marker after a failed rebuild"
+[ ! -e "$root/var/lib/selinux/final" ] || fail "libsemanage's final/ build directory is removed: $(find "$root/var/lib/selinux/final" | head -3)"
+
+note "a module named base replaces the store's base: the message says so, not another module's name"
+root="$TMP/base"; mkroot plain "$root"
+block_file "$root" '{"selinux": {"mode": "enforcing", "modules": [{"name": "base", "cil": "(allow ntpd_t shadow_t (file (read)))"}]}}'
+before=$(find "$root" -printf '%p %y %m\n' | sort)
+run_apply "$root"; assert_eq "$rc" 3 "a rebuild without the base module fails"
+assert_contains "$err" 'module "base": it replaces the store'"'"'s module "base" of priority 100, and the policy no longer builds' "names the module that broke it"
+assert_eq "$(find "$root" -printf '%p %y %m\n' | sort)" "$before" "nothing left behind"
 
 note "permissiveDomains: an unknown type gets a hint and changes nothing"
 block_file "$root" '{"selinux": {"permissiveDomains": ["ntpd_tt"]}}'

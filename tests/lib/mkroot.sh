@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: MIT
 # mkroot.sh LAYOUT DIR — fake Flatcar target root, built from the host's
 # installed policy (selinux-policy-default) with the policy type renamed to
-# `mcs` as on Flatcar. Layouts (docs: shared/notes/field-facts.md):
+# `mcs` as on Flatcar. Layouts (docs/boot.md describes Flatcar's two):
 #   old-rel   real files in usr/lib/selinux/{config,mcs}, store in
 #             usr/lib/selinux/policy/mcs; etc/selinux/{config,mcs} and
 #             var/lib/selinux are relative symlinks into usr (before Alpha 3745)

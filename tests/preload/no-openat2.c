@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* LD_PRELOAD trap: a kernel without openat2 (before 5.6), for the tests of
- * the in-root resolver src/root.c falls back to, and for valgrind, which does
+ * the in-root resolver src/lib/root.c falls back to, and for valgrind, which does
  * not know the call. syscall(SYS_openat2, ...) fails with ENOSYS; every
  * other system call goes through. */
 #define _GNU_SOURCE

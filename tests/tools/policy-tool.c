@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Test helper around src/dontaudit.c, so shell tests can use exactly the
+/* Test helper around src/selinux/dontaudit.c, so shell tests can use exactly the
  * code the product runs:
  *   policy-tool count FILE      prints the number of dontaudit rules
  *   policy-tool strip IN OUT    writes IN without its dontaudit rules

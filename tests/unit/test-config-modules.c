@@ -75,6 +75,9 @@ static void test_valid(void **state) {
         assert_string_equal(cfg.permissive[0], "a_t");
         assert_string_equal(cfg.permissive[1], "b_t");
         assert_string_equal(cfg.permissive_origin, "t.json:5:23");
+        /* each one's first mention, for messages about it */
+        assert_string_equal(cfg.permissive_origins[0], "t.json:5:31");
+        assert_string_equal(cfg.permissive_origins[1], "t.json:5:24");
         se_config_free(&cfg);
 }
 

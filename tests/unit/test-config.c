@@ -19,6 +19,7 @@
 #include "lib/fsutil.h"
 #include "lib/hint.h"
 #include "config/json-locate.h"
+#include "lib/diag.h"
 #include "lib/util.h"
 
 /* Output of one config_parse() call, all diagnostics joined. */
@@ -255,7 +256,8 @@ static void test_audit_errors(void **state) {
 
 static void test_policy_errors(void **state) {
         static const char prefix[] = "error: t.json:1:24: $.selinux.policy: expected a policy name "
-                                     "(no \"/\", not \".\" or \"..\", not empty), got ";
+                                     "(1 to 255 printable ASCII characters, no spaces or control characters, "
+                                     "no \"/\", not \".\" or \"..\"), got ";
         static const struct {
                 const char *value, *got;
         } cases[] = {
@@ -350,8 +352,8 @@ static void test_errors_collected_in_order(void **state) {
                "  }\n"
                "}\n",
                IGN, -EINVAL,
-               "error: t.json:3:15: $.selinux.policy: expected a policy name (no \"/\", not \".\" or "
-               "\"..\", not empty), got \"\"\n"
+               "error: t.json:3:15: $.selinux.policy: expected a policy name (1 to 255 printable ASCII "
+               "characters, no spaces or control characters, no \"/\", not \".\" or \"..\"), got \"\"\n"
                "error: t.json:4:5: $.selinux.enforce: unknown key, expected one of \"mode\", "
                "\"policy\", \"auditDenials\", \"booleans\", \"btrfs\", \"modules\", \"permissiveDomains\" (did you mean \"mode\"?)\n"
                "error: t.json:5:13: $.selinux.mode: expected one of \"enforcing\", \"permissive\", "
@@ -398,15 +400,17 @@ static void test_syntax_errors(void **state) {
         expect("{\"selinux\": {\"mode\": \"enforcing\"}", IGN, -EINVAL,
                "error: t.json:1:34: $: invalid JSON: unexpected end of data");
         expect("{\"selinux\": {}} {}", IGN, -EINVAL,
-               "error: t.json:1:17: $: invalid JSON: unexpected character");
+               "error: t.json:1:17: $: invalid JSON: unexpected characters after the value");
         expect("{\"selinux\": {}} x", IGN, -EINVAL,
-               "error: t.json:1:17: $: invalid JSON: unexpected character");
+               "error: t.json:1:17: $: invalid JSON: unexpected characters after the value");
         expect("{\"selinux\": {},}", IGN, -EINVAL,
-               "error: t.json:1:16: $: invalid JSON: unexpected character");
+               "error: t.json:1:16: $: invalid JSON: expected a quoted key");
         expect("{\"selinux\": {\"mode\": tru}}", IGN, -EINVAL,
-               "error: t.json:1:25: $: invalid JSON: boolean expected");
+               "error: t.json:1:25: $: invalid JSON: invalid literal (not true, false or null)");
+        expect("{\"selinux\": {\"mode\": tru", IGN, -EINVAL,
+               "error: t.json:1:25: $: invalid JSON: unexpected end of data");
         expect("{\"a\": \"\\x\"}", IGN, -EINVAL,
-               "error: t.json:1:9: $: invalid JSON: invalid string sequence");
+               "error: t.json:1:9: $: invalid JSON: invalid escape in string");
         expect("/* comment */ {}", IGN, -EINVAL,
                "error: t.json:1:1: $: invalid JSON: unexpected character");
         /* accepted by json-c, refused by the strict check */
@@ -416,7 +420,9 @@ static void test_syntax_errors(void **state) {
                "error: t.json:1:7: $: invalid JSON: NaN and Infinity are not JSON");
         expect("{\"a\": \"x\ty\"}", IGN, -EINVAL,
                "error: t.json:1:9: $: invalid JSON: control character in string, must be escaped");
-        expect("{\"a\": 01}", IGN, -EINVAL, "error: t.json:1:9: $: invalid JSON: number expected");
+        expect("{\"a\": 01}", IGN, -EINVAL, "error: t.json:1:8: $: invalid JSON: leading zeros are not JSON");
+        expect("{\"a\": -}", IGN, -EINVAL, "error: t.json:1:8: $: invalid JSON: invalid number");
+        expect("{\"a\": 1.}", IGN, -EINVAL, "error: t.json:1:9: $: invalid JSON: invalid number");
 }
 
 static void test_bad_bytes(void **state) {
@@ -484,7 +490,7 @@ static void test_deep_nesting(void **state) {
 }
 
 static void test_too_large(void **state) {
-        size_t len = (size_t)CONFIG_MAX_SIZE + 1;
+        size_t len = CONFIG_MAX_SIZE + 1;
         _cleanup_free_ char *text = malloc(len);
         struct se_config cfg;
         struct run res;
@@ -494,19 +500,32 @@ static void test_too_large(void **state) {
         text[0] = '{';
         text[len - 1] = '}';
         se_config_init(&cfg);
-        res = parse_n(text, len, IGN, &cfg);
+        /* the block file: 16 MiB */
+        res = parse_n(text, len, BLOCK, &cfg);
         assert_int_equal(res.r, -EINVAL);
         assert_string_equal(res.out, "error: t.json: input is too large (16777217 bytes, at most 16777216)");
         free(res.out);
 
         /* exactly the limit is accepted, and fast */
-        res = parse_n(text, len - 1, IGN, &cfg);
+        res = parse_n(text, len - 1, BLOCK, &cfg);
         assert_int_equal(res.r, -EINVAL); /* the '}' was cut off */
         assert_string_equal(res.out, "error: t.json:1:16777217: $: invalid JSON: unexpected end of data");
         free(res.out);
         text[len - 2] = '}';
-        res = parse_n(text, len - 1, IGN, &cfg);
+        res = parse_n(text, len - 1, BLOCK, &cfg);
         assert_int_equal(res.r, 0);
+        free(res.out);
+
+        /* a raw Ignition config may be larger, as Ignition sets no limit */
+        text[len - 2] = ' ';
+        res = parse_n(text, len, IGN, &cfg);
+        assert_int_equal(res.r, 0);
+        free(res.out);
+        /* up to IGNITION_MAX_SIZE: the size is refused before a byte is
+         * read, so a short buffer stands for a long one here */
+        res = parse_n(text, IGNITION_MAX_SIZE + 1, IGN, &cfg);
+        assert_int_equal(res.r, -EINVAL);
+        assert_string_equal(res.out, "error: t.json: input is too large (268435457 bytes, at most 268435456)");
         free(res.out);
         se_config_free(&cfg);
 }
@@ -617,7 +636,8 @@ static void test_parse_fd(void **state) {
         assert_int_equal(config_parse_fd(fd, "big.json", BLOCK, &cfg, &found, &d), -EINVAL);
         close(fd);
         assert_int_equal(d.n, 1);
-        assert_string_equal(d.items[0].text, "big.json: input is too large (more than 16777216 bytes)");
+        /* told from its size, before anything is read */
+        assert_string_equal(d.items[0].text, "big.json: input is too large (16777217 bytes, at most 16777216)");
 
         assert_int_equal(config_parse_fd(-1, "bad", BLOCK, &cfg, &found, &d), -EBADF);
         assert_int_equal(d.n, 1);
@@ -740,13 +760,13 @@ static void test_line_col_and_paths(void **state) {
         assert_string_equal(p3, "$.a[12]");
         assert_string_equal(p4, "$[\"\\\"\\n\"]");
 
-        jl_render_string(out, sizeof(out), "abc", 3, 2);
+        diag_quote(out, sizeof(out), "abc", 3, 2);
         assert_string_equal(out, "\"ab\"...");
-        jl_render_string(out, 8, "abcdefgh", 8, 100);
+        diag_quote(out, 8, "abcdefgh", 8, 100);
         assert_string_equal(out, "\"ab\"...");
-        jl_render_string(out, sizeof(out), "a\xff", 2, 100);
+        diag_quote(out, sizeof(out), "a\xff", 2, 100);
         assert_string_equal(out, "\"a\\xff\"");
-        jl_render_string(out, 3, "abc", 3, 100);
+        diag_quote(out, 3, "abc", 3, 100);
         assert_string_equal(out, "");
 }
 
@@ -814,6 +834,122 @@ static void test_scanner_robust(void **state) {
         }
 }
 
+
+/* The index answers every question as the scan from the start does: each
+ * path (present or not, key or index) and each line and column, across
+ * more than one checkpoint stride, with multi-byte characters and CRLF. */
+static void test_doc_matches_scan(void **state) {
+        char text[8192];
+        size_t o = 0;
+        struct jl_doc *doc;
+
+        o += (size_t)sprintf(text + o, "{\r\n \"a\": [1, {\"b\": \"x\\\"}\"}, [2]], \"é\": {\"c\": null},\n");
+        for (int i = 0; i < 200; i++)
+                o += (size_t)sprintf(text + o, " \"k%d\": [\"日本%d\", {\"z\": %d}],\n", i, i, i);
+        o += (size_t)sprintf(text + o, " \"a\": {\"c\": [true, false]}, \"k7\": 1\n}");
+        assert_true(o < sizeof(text));
+        assert_int_equal(jl_check_syntax(text, o, NULL, NULL), 0);
+        assert_int_equal(jl_doc_new(text, o, &doc), 0);
+        const struct jl_step paths[][3] = {
+                {JL_KEY("a")},           {JL_KEY("a"), JL_KEY("c")}, {JL_KEY("a"), JL_KEY("c"), JL_INDEX(1)},
+                {JL_KEY("a"), JL_INDEX(0)}, {JL_KEY("é"), JL_KEY("c")}, {JL_KEY("k7")},
+                {JL_KEY("k150"), JL_INDEX(1), JL_KEY("z")}, {JL_KEY("k150"), JL_INDEX(2)}, {JL_KEY("nope")},
+        };
+        const size_t lens[] = {1, 2, 3, 2, 2, 1, 3, 2, 1};
+        for (size_t i = 0; i < ELEMENTSOF(paths); i++)
+                for (size_t n = 0; n <= lens[i]; n++) {
+                        struct jl_loc a = {0}, b = {0};
+                        int ra = jl_locate(text, o, paths[i], n, &a), rb = jl_doc_locate(doc, paths[i], n, &b);
+                        assert_int_equal(ra, rb);
+                        if (ra == 0) {
+                                assert_int_equal(a.value_off, b.value_off);
+                                assert_int_equal(a.has_key, b.has_key);
+                                if (a.has_key)
+                                        assert_int_equal(a.key_off, b.key_off);
+                        }
+                }
+        for (size_t off = 0; off <= o + 2; off++) {
+                unsigned l1, c1, l2, c2;
+                jl_line_col(text, o, off, &l1, &c1);
+                jl_doc_line_col(doc, off, &l2, &c2);
+                assert_int_equal(l1, l2);
+                assert_int_equal(c1, c2);
+        }
+        /* members in text order, the earlier of duplicates marked */
+        const struct jl_member *m;
+        size_t n;
+        assert_int_equal(jl_doc_members(doc, 0, &m, &n), 0);
+        assert_int_equal(n, 204);
+        assert_string_equal(m[0].key, "a");
+        assert_false(m[0].last);
+        assert_true(m[202].last);
+        assert_false(m[9].last); /* k7, repeated at the end */
+        assert_int_equal(jl_doc_members(doc, 5, &m, &n), -ENOENT); /* the array */
+        jl_doc_free(doc);
+
+        size_t v, k;
+        static const char cv[] = "{\"a\": [1, \"x\", {\"b\": null}], \"c\": {}}";
+        assert_int_equal(jl_count_values(cv, sizeof(cv) - 1, 0, &v, &k), 0);
+        assert_int_equal(v, 7); /* keys are not values */
+        assert_int_equal(k, 4);
+}
+
+/* A long key is cut in paths, so messages under it stay short. */
+static void test_long_key_paths(void **state) {
+        char key[300];
+        memset(key, 'k', sizeof(key));
+        _cleanup_free_ char *p = jl_path_key("$", key, sizeof(key));
+        assert_string_equal(p, "$[\"kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk\"...]");
+        _cleanup_free_ char *q = jl_path_key("$", key, 40);
+        assert_string_equal(q, "$.kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk");
+}
+
+/* At most CHECK_MAX_PROBLEMS are listed, then how many more there were. */
+static void test_problem_cap(void **state) {
+        _cleanup_free_ char *text = malloc(1200 * 16 + 64);
+        struct se_config cfg;
+        struct run res;
+        size_t o;
+
+        assert_non_null(text);
+        o = (size_t)sprintf(text, "{\"selinux\": {\"booleans\": {");
+        for (int i = 0; i < 1200; i++)
+                o += (size_t)sprintf(text + o, "%s\"b%d\": 1", i ? ", " : "", i);
+        sprintf(text + o, "}}}");
+        se_config_init(&cfg);
+        res = parse(text, BLOCK, &cfg);
+        assert_int_equal(res.r, -EINVAL);
+        assert_non_null(strstr(res.out, "error: t.json:1:33: $.selinux.booleans.b0: expected true or false, got number 1\n"));
+        assert_non_null(strstr(res.out, "\nerror: t.json: 200 more problems not shown"));
+        size_t lines = 0;
+        for (const char *c = res.out; *c; c++)
+                lines += *c == '\n';
+        assert_int_equal(lines + 1, 1001);
+        free(res.out);
+        se_config_free(&cfg);
+}
+
+/* Anything but a regular file is refused by name, never read. */
+static void test_read_not_regular(void **state) {
+        struct se_config cfg;
+        struct diags d = {0};
+        int p[2];
+        char *buf = NULL;
+        size_t len;
+
+        se_config_init(&cfg);
+        assert_int_equal(pipe(p), 0);
+        /* no writer will ever write: a read would block */
+        assert_int_equal(config_parse_fd(p[0], "fifo.ign", IGN, &cfg, NULL, &d), -EINVAL);
+        assert_int_equal(config_read_fd(p[0], "fifo.ign", 10, &buf, &len, &d), -EINVAL);
+        close(p[0]);
+        close(p[1]);
+        assert_int_equal(d.n, 2);
+        assert_string_equal(d.items[0].text, "fifo.ign: not a regular file (a FIFO)");
+        diags_free(&d);
+        se_config_free(&cfg);
+}
+
 int main(void) {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_mode_strings),
@@ -844,6 +980,10 @@ int main(void) {
                 cmocka_unit_test(test_line_col_and_paths),
                 cmocka_unit_test(test_check_syntax),
                 cmocka_unit_test(test_scanner_robust),
+                cmocka_unit_test(test_doc_matches_scan),
+                cmocka_unit_test(test_long_key_paths),
+                cmocka_unit_test(test_problem_cap),
+                cmocka_unit_test(test_read_not_regular),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

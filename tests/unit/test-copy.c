@@ -120,9 +120,9 @@ static void build_source(const char *src, const char *base) {
         assert_int_equal(mknod(at(src, "null"), S_IFCHR | 0600, makedev(1, 3)), 0);
         set_meta(at(src, "null"), 0, 5678, 0666, 1700000001, 11);
 
-        /* A directory wide enough to be copied by two walkers (SPLIT_MIN),
-         * with ten inodes of two names each: whatever the listing order,
-         * some pair falls in different halves. */
+        /* A wide directory (a hundred entries, like the store's module
+         * directories) with ten inodes of two names each, far apart in the
+         * listing: each is copied once and linked at its second name. */
         assert_int_equal(mkdir(at(src, "wide"), 0755), 0);
         for (int i = 0; i < 100; i++) {
                 char rel[32];
@@ -335,7 +335,7 @@ static void test_copy_everything(void **state) {
         assert_int_equal(a.st_nlink, 3);
         assert_int_equal(lstat(at(f->dst, "ext"), &a), 0);
         assert_int_equal(a.st_nlink, 1);
-        /* ...also when the two walkers of a split directory each meet one. */
+        /* ...also far apart in a wide directory. */
         for (int i = 0; i < 100; i += 10) {
                 char fa[32], fb[32];
                 snprintf(fa, sizeof(fa), "wide/f%03d", i);

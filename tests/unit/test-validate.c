@@ -85,8 +85,9 @@ static void test_invalid_top_level(void **state) {
                "error: invalid.ign:4:13: $.selinux.mode: " MODE_EXPECTED
                ", got \"Enforcing\" (did you mean \"enforcing\"?)\n"
                "error: invalid.ign:5:21: $.selinux.auditDenials: expected a boolean, got string \"yes\"\n"
-               "error: invalid.ign:6:15: $.selinux.policy: expected a policy name (no \"/\", not "
-               "\".\" or \"..\", not empty), got \"../x\"\n"
+               "error: invalid.ign:6:15: $.selinux.policy: expected a policy name (1 to 255 printable "
+               "ASCII characters, no spaces or control characters, no \"/\", not \".\" or \"..\"), got "
+               "\"../x\"\n"
                "error: invalid.ign:8:5: $.selinux.audit_denials: unknown key, expected one of "
                "\"mode\", \"policy\", \"auditDenials\", \"booleans\", \"btrfs\", \"modules\", \"permissiveDomains\" (did you mean \"auditDenials\"?)\n"
                "error: invalid.ign:8:5: $.selinux.audit_denials: duplicate key (first at 7:5)\n"
@@ -106,20 +107,69 @@ static void test_no_block(void **state) {
 
 static void test_remote(void **state) {
         expect("remote.ign", 0,
-               "warning: remote.ign:10:21: $.storage.files[0].contents.source: not a data: URL, "
-               "cannot check remote contents");
+               "warning: remote.ign:10:21: $.storage.files[0].contents.source: contents fetched from "
+               "elsewhere (https) cannot be checked");
 }
 
+/* Butane gzips contents whenever that is shorter: they are checked */
 static void test_compressed(void **state) {
-        expect("compressed.ign", 0,
-               "warning: compressed.ign:11:26: $.storage.files[0].contents.compression: compressed "
-               "contents cannot be checked");
+        expect("compressed.ign", 0, "");
+        expect("gzip-invalid.ign", -EINVAL,
+               "error: gzip-invalid.ign:$.storage.files[0].contents.source:1:22: $.selinux.mode: " MODE_EXPECTED
+               ", got \"enforce\" (did you mean \"enforcing\"?)");
+        expect("gzip-truncated.ign", -EINVAL,
+               "error: gzip-truncated.ign:11:26: $.storage.files[0].contents.compression: expected gzip data in "
+               "$.storage.files[0].contents.source, got data zlib refuses: gzip data cut short");
+        /* 23 kB holding 17 MiB: stopped at the block file's limit */
+        expect("gzip-bomb.ign", -EINVAL,
+               "error: gzip-bomb.ign:1:125: $.storage.files[0].contents.compression: the gzip data holds more than "
+               "16777216 bytes, more than ignition-selinux reads");
+        /* config/v3_N/types/resource.go validateCompression: "" and "gzip" */
+        expect("compression-xz.ign", -EINVAL,
+               "error: compression-xz.ign:10:26: $.storage.files[0].contents.compression: expected \"gzip\" or \"\" "
+               "(Ignition knows no other), got string \"xz\"");
 }
 
 static void test_bad_dataurl(void **state) {
         expect("bad-dataurl.ign", -EINVAL,
-               "error: bad-dataurl.ign:10:21: $.storage.files[0].contents.source: malformed data: "
-               "URL (bad percent-encoding or base64)");
+               "error: bad-dataurl.ign:10:21: $.storage.files[0].contents.source: expected a data: URL Ignition "
+               "accepts, got one it refuses: invalid %-escape in data");
+}
+
+#define VERSION_EXPECTED "expected a config spec version Ignition accepts (\"3.0.0\" to \"3.6.0\"), got "
+
+/* config/v3_N/config.go Parse: the version must equal a spec's MaxVersion */
+static void test_versions(void **state) {
+        expect("version-banana.ign", -EINVAL,
+               "error: version-banana.ign:3:16: $.ignition.version: " VERSION_EXPECTED "string \"banana\"");
+        expect("version-4.0.0.ign", -EINVAL,
+               "error: version-4.0.0.ign:3:16: $.ignition.version: " VERSION_EXPECTED "string \"4.0.0\"");
+        expect("version-3.4.ign", -EINVAL,
+               "error: version-3.4.ign:3:16: $.ignition.version: " VERSION_EXPECTED
+               "string \"3.4\" (did you mean \"3.4.0\"?)");
+        expect("version-missing.ign", -EINVAL,
+               "error: version-missing.ign:2:15: $.ignition.version: " VERSION_EXPECTED "nothing");
+        expect("version-experimental.ign", 0,
+               "warning: version-experimental.ign:3:16: $.ignition.version: \"3.5.0-experimental\" is an "
+               "experimental spec: only Ignition 2.15 to 2.19 accepts it, a later Ignition refuses the config");
+}
+
+/* internal/exec/config_fetcher.go RenderConfig: children are fetched,
+ * parsed as whole configs, and (for replace) used instead */
+static void test_merge_replace(void **state) {
+        expect("merge-bad-child.ign", -EINVAL,
+               "error: merge-bad-child.ign:$.ignition.config.merge[0].source:$.storage.files[0].contents.source:1:22: "
+               "$.selinux.mode: " MODE_EXPECTED ", got \"enforce\" (did you mean \"enforcing\"?)\n"
+               "warning: merge-bad-child.ign:10:21: $.ignition.config.merge[1].source: a config fetched from "
+               "elsewhere (https) cannot be checked");
+        expect("merge-bad-version.ign", -EINVAL,
+               "error: merge-bad-version.ign:$.ignition.config.merge[0].source:1:26: $.ignition.version: "
+               VERSION_EXPECTED "string \"banana\"");
+        expect("replace.ign", 0,
+               "warning: replace.ign:6:19: $.ignition.config.replace: Ignition uses the config there instead of "
+               "this one: the rest of this config is discarded\n"
+               "warning: replace.ign:12:7: $.storage.files[0]: discarded: Ignition replaces this config with the one "
+               "at $.ignition.config.replace, so this file is not written");
 }
 
 static void test_block_invalid(void **state) {
@@ -131,7 +181,7 @@ static void test_block_invalid(void **state) {
 }
 
 static void test_syntax(void **state) {
-        expect("syntax.ign", -EINVAL, "error: syntax.ign:3:35: $: invalid JSON: unexpected character");
+        expect("syntax.ign", -EINVAL, "error: syntax.ign:3:35: $: invalid JSON: expected a quoted key");
 }
 
 static void test_missing_file(void **state) {
@@ -199,7 +249,8 @@ int main(void) {
                 cmocka_unit_test(test_remote),          cmocka_unit_test(test_compressed),
                 cmocka_unit_test(test_bad_dataurl),     cmocka_unit_test(test_block_invalid),
                 cmocka_unit_test(test_syntax),          cmocka_unit_test(test_missing_file),
-                cmocka_unit_test(test_inline_cases),
+                cmocka_unit_test(test_inline_cases),    cmocka_unit_test(test_versions),
+                cmocka_unit_test(test_merge_replace),
         };
         return cmocka_run_group_tests(tests, enter_data_dir, NULL);
 }

@@ -32,6 +32,7 @@ RESTRICT="test"
 DEPEND="
 	app-arch/bzip2:=
 	dev-libs/json-c:=
+	dev-libs/libpcre2:=
 	sys-apps/util-linux
 	sys-libs/libselinux:=
 	sys-libs/libsemanage:=
