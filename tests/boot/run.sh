@@ -15,7 +15,7 @@ set +e
 # run.sh --deps-ok: exit 0 when the tests can run here (for make check), 1 otherwise.
 deps_missing() {
         [ "$(id -u)" -eq 0 ] || { echo "needs root (security.* labels, debootstrap)"; return; }
-        for t in qemu-system-x86_64 debootstrap dracut mkfs.ext4 debugfs setfiles getfattr cpio zstd python3; do
+        for t in qemu-system-x86_64 debootstrap dracut mkfs.ext4 debugfs setfiles getfattr setfattr cpio zstd readelf python3; do
                 command -v "$t" >/dev/null || { echo "no $t: run contrib/install-boot-deps.sh"; return; }
         done
         [ -d /usr/lib/dracut/modules.d/30ignition ] || { echo "no dracut ignition module: run contrib/install-boot-deps.sh"; return; }
