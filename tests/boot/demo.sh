@@ -8,7 +8,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 source "$here/lib.sh"
 [ "$(id -u)" -eq 0 ] || bdie "needs root"
-initrd=$(initrd_image with)
+initrd=$(initrd_image flatcar)
 root=$(root_image old)
 dir=$(mktemp -d /var/tmp/ignition-selinux-demo.XXXXXX)
 trap 'rm -f "$dir/root.img"' EXIT

@@ -14,9 +14,10 @@ BIN=${BIN:-$BOOT_TOP/$BUILD/ignition-selinux}
 POLICY_TOOL=${POLICY_TOOL:-$BOOT_TOP/$BUILD/tests/tools/policy-tool}
 SUITE=bookworm
 # Packages of the guest's root, beyond debootstrap's minbase.
-ROOT_PKGS=systemd,systemd-sysv,udev,dbus,kmod,selinux-policy-default,policycoreutils,selinux-utils,libjson-c5,procps
-# Seconds a boot may take before it is killed (TCG on 2 cores: ~35-55 s).
-BOOT_TIMEOUT=${BOOT_TIMEOUT:-240}
+# attr: getfattr, for the probe's look at the /etc overlay's upper layer.
+ROOT_PKGS=systemd,systemd-sysv,udev,dbus,kmod,selinux-policy-default,policycoreutils,selinux-utils,libjson-c5,procps,attr
+# Seconds a boot may take before it is killed (TCG, one vCPU, a loaded host: up to ~250 s).
+BOOT_TIMEOUT=${BOOT_TIMEOUT:-360}
 # The kernel command line of field-facts.md; scenarios add or drop words.
 BASE_CMDLINE="console=ttyS0,115200 root=/dev/vda rw rootfstype=ext4 security=selinux systemd.firstboot=off rd.shell=0 rd.emergency=poweroff panic=-1"
 FIRSTBOOT_CMDLINE="ignition.firstboot ignition.platform.id=qemu"
@@ -113,7 +114,8 @@ CONF
 #   old  real files in usr/lib/selinux/{config,mcs}, store usr/lib/selinux/policy/mcs;
 #        etc/selinux/{config,mcs} and var/lib/selinux relative links into usr (before 3745)
 #   new  real etc/selinux/{config,mcs,semanage.conf}; usr/lib/selinux/* compatibility links
-#        into usr/share/flatcar/etc/selinux; the store as in old (Alpha 3745 and later)
+#        into usr/share/flatcar/etc/selinux; the store as in old (Alpha 3745 and later). Once
+#        labelled, /etc becomes the lower layer of Flatcar's /etc overlay (finish_layout).
 lay_out() {
         local layout=$1 r=$2
         rm -f "$r/etc/selinux/config"
@@ -129,20 +131,31 @@ lay_out() {
                 ln -s ../../usr/lib/selinux/mcs "$r/etc/selinux/mcs"
                 ;;
         new)
-                local fl=$r/usr/share/flatcar/etc/selinux
-                mkdir -p "$fl"
-                mv "$r/etc/selinux/default" "$fl/mcs"
-                flatcar_config "$fl/config"
-                cp -a "$r/etc/selinux/semanage.conf" "$fl/semanage.conf"
+                mv "$r/etc/selinux/default" "$r/etc/selinux/mcs"
+                flatcar_config "$r/etc/selinux/config"
                 for f in config mcs semanage.conf; do
                         ln -s "../../share/flatcar/etc/selinux/$f" "$r/usr/lib/selinux/$f"
                 done
-                # /etc is an overlay on Flatcar: its merged view holds real entries.
-                rm -rf "$r/etc/selinux/semanage.conf"
-                cp -a "$fl/config" "$fl/mcs" "$fl/semanage.conf" "$r/etc/selinux/"
                 ;;
         *) bdie "unknown layout $layout" ;;
         esac
+}
+
+# finish_layout LAYOUT ROOT, after labelling. new: as Flatcar's image build, the labelled /etc
+# moves to /usr/share/flatcar/etc, the lower layer of the /etc overlay that initrd-setup-root
+# mounts in the initramfs (tests/boot/dracut/99flatcar-like); the root filesystem's own /etc,
+# the upper layer, starts empty, as Flatcar's once initrd-setup-root has removed what equals
+# the lower.
+finish_layout() {
+        local layout=$1 r=$2
+        [ "$layout" = new ] || return 0
+        mkdir -p "$r/usr/share/flatcar"
+        mv "$r/etc" "$r/usr/share/flatcar/etc"
+        mkdir -m 755 "$r/etc"
+        getfattr -h --absolute-names --only-values -n security.selinux "$r/usr/share/flatcar/etc" >"$r/.etc-label" ||
+                bdie "/etc has no label"
+        setfattr -h -n security.selinux -v "$(tr -d '\0' <"$r/.etc-label")" "$r/etc"
+        rm -f "$r/.etc-label"
 }
 
 # The guest's extras: the probe unit, the replica of the manual steps, the policy tool.
@@ -155,10 +168,16 @@ add_guest_files() {
         mkdir -p "$r/etc/systemd/system/multi-user.target.wants"
         ln -sf ../ignition-selinux-probe.service \
                 "$r/etc/systemd/system/multi-user.target.wants/ignition-selinux-probe.service"
+        install -Dm755 "$BOOT_DIR/guest/overlay-upper.sh" "$r/usr/local/sbin/overlay-upper"
         install -Dm755 "$POLICY_TOOL" "$r/usr/local/bin/policy-tool"
         printf '/dev/vda / ext4 rw 0 1\n' >"$r/etc/fstab"
         printf 'flatcar-test\n' >"$r/etc/hostname"
-        : >"$r/etc/machine-id"
+        # As on Flatcar: no machine-id, so systemd sees its first boot and applies the presets
+        # (Ignition's 20-ignition.preset for `systemd.units` with `enabled: true`), and only
+        # those: Flatcar ships 99-default.preset `disable *` instead of systemd's 90-systemd.preset.
+        rm -f "$r/etc/machine-id" "$r/var/lib/dbus/machine-id" "$r/usr/lib/systemd/system-preset/90-systemd.preset"
+        printf '# Do not enable any services if /etc is detected as empty.\ndisable *\n' \
+                >"$r/usr/lib/systemd/system-preset/99-default.preset"
 }
 
 # root_image LAYOUT: a labelled ext4 image of the guest's root in that layout; prints its path.
@@ -167,7 +186,8 @@ root_image() {
         tarball=$(debootstrap_tarball)
         [ -x "$POLICY_TOOL" ] || bdie "no $POLICY_TOOL: make $BUILD/tests/tools/policy-tool"
         key=$(hash_of "$BOOT_DIR/lib.sh" "$BOOT_DIR/guest/probe.sh" "$BOOT_DIR/guest/replica.sh" \
-                "$BOOT_DIR/guest/ignition-selinux-probe.service" "$POLICY_TOOL" <(echo "$tarball $layout"))
+                "$BOOT_DIR/guest/overlay-upper.sh" "$BOOT_DIR/guest/ignition-selinux-probe.service" \
+                "$POLICY_TOOL" <(echo "$tarball $layout"))
         out=$BOOTCACHE/root-$layout-$key.img
         if [ ! -f "$out" ]; then
                 tmp=$(scratch_dir "root-$layout") || exit 1
@@ -184,6 +204,7 @@ root_image() {
                 # Label as an image build does, with the policy's own file_contexts.
                 setfiles -F -r "$tmp/root" "$fc" "$tmp/root" >"$tmp/setfiles.log" 2>&1 ||
                         { cat "$tmp/setfiles.log" >&2; bdie "setfiles failed"; }
+                finish_layout "$layout" "$tmp/root"
                 mkfs.ext4 -q -F -L root -d "$tmp/root" "$tmp/root.img" 2G >"$tmp/mkfs.log" 2>&1 ||
                         { cat "$tmp/mkfs.log" >&2; bdie "mkfs.ext4 failed"; }
                 # mkfs.ext4 -d labels everything but the image's root directory.
@@ -200,26 +221,44 @@ root_image() {
         echo "$out"
 }
 
-# initrd_image with|without|every-boot: the dracut initramfs (Debian's ignition module, plus
-# ours or not; every-boot: ours with ignition_selinux_every_boot=yes in a dracut.conf.d file).
-# dracut runs from a private copy of /usr/lib/dracut with our module added as
-# modules.d/31ignition-selinux, so the host's dracut is never written.
+# initrd_image VARIANT: a dracut initramfs with Debian's Ignition module; prints its path.
+#   flatcar             + ignition-selinux + the test module 99flatcar-like (Ignition labels
+#                       nothing; the /etc overlay of the new layout): every scenario's default
+#   flatcar-without     the same without ignition-selinux, for the bytes it adds
+#   flatcar-every-boot  as flatcar, with ignition_selinux_every_boot=yes in a dracut.conf.d file
+#   debian              + ignition-selinux only: Debian's Ignition, which labels what it writes
+# dracut runs from a private copy of /usr/lib/dracut holding the tree's modules (dracut/ as
+# modules.d/31ignition-selinux, tests/boot/dracut/99flatcar-like) and never an installed
+# copy of either, and installs the build's program (IGNITION_SELINUX_BIN); the image is checked
+# for both. The host's dracut is never written. (BOOT_DRACUT= copies another dracut tree.)
 initrd_image() {
-        local which=$1 kver key out tmp add="ignition"
+        local which=$1 kver key out tmp add conf= md
+        case $which in
+        flatcar | flatcar-every-boot) add="ignition ignition-selinux flatcar-like" ;;
+        flatcar-without) add="ignition flatcar-like" ;;
+        debian) add="ignition ignition-selinux" ;;
+        *) bdie "unknown initramfs variant $which" ;;
+        esac
+        [ "$which" = flatcar-every-boot ] && conf='ignition_selinux_every_boot=yes'
         kver=$(kernel_version)
         [ -x "$BIN" ] || bdie "no $BIN: make"
         key=$(hash_of "$BIN" "$BOOT_TOP/dracut/module-setup.sh" "$BOOT_TOP/dracut/ignition-selinux.service" \
-                "$BOOT_DIR/lib.sh" <(dpkg-query -W dracut ignition systemd "linux-image-$kver"; echo "$which"))
+                "$BOOT_DIR"/dracut/99flatcar-like/* "$BOOT_DIR/guest/overlay-upper.sh" "$BOOT_DIR/lib.sh" \
+                <(dpkg-query -W dracut ignition systemd "linux-image-$kver"; echo "$which"))
         out=$BOOTCACHE/initrd-$which-$key.img
         if [ ! -f "$out" ]; then
                 tmp=$(scratch_dir initrd) || exit 1
                 blog "building the initramfs: $which (cached as $out)"
-                cp -a /usr/lib/dracut "$tmp/dracut"
-                mkdir "$tmp/dracut/modules.d/31ignition-selinux" "$tmp/conf.d"
-                cp "$BOOT_TOP/dracut/module-setup.sh" "$BOOT_TOP/dracut/ignition-selinux.service" \
-                        "$tmp/dracut/modules.d/31ignition-selinux/"
-                [ "$which" = without ] || add="ignition ignition-selinux"
-                [ "$which" = every-boot ] && echo 'ignition_selinux_every_boot=yes' >"$tmp/conf.d/50-ignition-selinux.conf"
+                cp -a "${BOOT_DRACUT:-/usr/lib/dracut}" "$tmp/dracut"
+                md=$tmp/dracut/modules.d
+                # `make install` puts ours in /usr/lib/dracut/modules.d/31ignition-selinux: drop
+                # any installed copy, whatever its number, so that only the tree's is found.
+                rm -rf "$md"/[0-9][0-9]ignition-selinux "$md"/[0-9][0-9]flatcar-like
+                mkdir "$md/31ignition-selinux" "$tmp/conf.d" || bdie "cannot set up $md"
+                cp "$BOOT_TOP/dracut/module-setup.sh" "$BOOT_TOP/dracut/ignition-selinux.service" "$md/31ignition-selinux/"
+                cp -a "$BOOT_DIR/dracut/99flatcar-like" "$md/"
+                cp "$BOOT_DIR/guest/overlay-upper.sh" "$md/99flatcar-like/"
+                [ -z "$conf" ] || echo "$conf" >"$tmp/conf.d/50-ignition-selinux.conf"
                 if ! dracutbasedir=$tmp/dracut IGNITION_SELINUX_BIN=$BIN \
                         dracut --force --quiet --no-hostonly --no-hostonly-cmdline --no-early-microcode \
                         --conf /dev/null --confdir "$tmp/conf.d" --tmpdir "$tmp" \
@@ -230,11 +269,53 @@ initrd_image() {
                         tail -n 30 "$tmp/log" >&2
                         bdie "dracut failed"
                 fi
+                initrd_check "$which" "$tmp/initrd.img" "$tmp/check" || bdie "the $which initramfs is not what the tree says"
                 cache_put "$tmp/initrd.img" "$out"
                 rm -rf "$tmp"
                 for old in "$BOOTCACHE"/initrd-$which-*.img; do [ "$old" = "$out" ] || rm -f "$old"; done
         fi
         echo "$out"
+}
+
+# initrd_check VARIANT IMAGE DIR: the image holds the tree's unit and the build's program
+# (same GNU build ID: dracut strips it), or neither (flatcar-without); and, for the flatcar
+# variants, the no-op setfiles. DIR is scratch space.
+initrd_check() {
+        local which=$1 img=$2 d=$3 want got
+        mkdir -p "$d"
+        (cd "$d" && zstd -dc "$img" | cpio -id --quiet usr/bin/ignition-selinux usr/sbin/setfiles \
+                usr/lib/systemd/system/ignition-selinux.service 2>/dev/null) || true
+        if [ "$which" = flatcar-without ]; then
+                [ ! -e "$d/usr/bin/ignition-selinux" ] || { echo "flatcar-without holds ignition-selinux" >&2; return 1; }
+        else
+                cmp -s "$d/usr/lib/systemd/system/ignition-selinux.service" "$BOOT_TOP/dracut/ignition-selinux.service" ||
+                        { echo "the unit in the $which initramfs is not dracut/ignition-selinux.service" >&2; return 1; }
+                want=$(readelf -n "$BIN" | sed -n 's/.*Build ID: //p')
+                got=$(readelf -n "$d/usr/bin/ignition-selinux" 2>/dev/null | sed -n 's/.*Build ID: //p')
+                [ -n "$want" ] && [ "$want" = "$got" ] ||
+                        { echo "the program in the $which initramfs (build ID ${got:-none}) is not $BIN ($want)" >&2; return 1; }
+        fi
+        case $which in
+        flatcar*) cmp -s "$d/usr/sbin/setfiles" "$BOOT_DIR/dracut/99flatcar-like/setfiles-noop" ||
+                { echo "the $which initramfs has a real setfiles" >&2; return 1; } ;;
+        debian) ! cmp -s "$d/usr/sbin/setfiles" "$BOOT_DIR/dracut/99flatcar-like/setfiles-noop" ||
+                { echo "the debian initramfs has the no-op setfiles" >&2; return 1; } ;;
+        esac
+}
+
+# initramfs_added WITH WITHOUT: the bytes ignition-selinux adds, like for like: two images
+# made the same way (a private copy of the same dracut, the tree's modules only, the same
+# modules but ours, an archive dracut sorts), and both archives compressed again here the
+# same way (zstd -1, one thread) so that the compressor's threading does not count.
+initramfs_added() {
+        local with=$1 without=$2 uw uo cw co files
+        uw=$(zstd -dc "$with" | wc -c) uo=$(zstd -dc "$without" | wc -c)
+        cw=$(zstd -dc "$with" | zstd -1 -T1 -c | wc -c) co=$(zstd -dc "$without" | zstd -1 -T1 -c | wc -c)
+        files=$(comm -23 <(zstd -dc "$with" | cpio -t --quiet 2>/dev/null | LC_ALL=C sort) \
+                <(zstd -dc "$without" | cpio -t --quiet 2>/dev/null | LC_ALL=C sort) | wc -l)
+        echo "initramfs_bytes_added_compressed $((cw - co)) ($co -> $cw, zstd -1 -T1 over both archives)"
+        echo "initramfs_bytes_added_uncompressed $((uw - uo)) ($uo -> $uw)"
+        echo "initramfs_entries_added $files"
 }
 
 # with_extra_files INITRD OUT SRC:DEST...: INITRD with a cpio of extra files appended (the
@@ -263,7 +344,7 @@ qemu_accel() {
 
 # boot_vm DIR IMAGE INITRD CMDLINE [CONFIG]: boots, waits for the guest to power off (or the
 # timeout), leaves DIR/console.log (ttyS0) and DIR/probe.log (ttyS1); returns qemu's status
-# (124 on timeout).
+# (124 on timeout). The array QEMU_EXTRA, when set, adds arguments (a second disk, say).
 boot_vm() {
         local dir=$1 img=$2 initrd=$3 cmdline=$4 config=${5:-} accel args=() rc=0 start
         accel=$(qemu_accel)
@@ -274,6 +355,7 @@ boot_vm() {
                 -serial "file:$dir/console.log" -serial "file:$dir/probe.log"
                 -netdev user,id=n0 -device virtio-net-pci,netdev=n0)
         [ -n "$config" ] && args+=(-fw_cfg "name=opt/com.coreos/config,file=$config")
+        args+=(${QEMU_EXTRA[@]+"${QEMU_EXTRA[@]}"})
         start=$(date +%s)
         timeout --kill-after=10 "$BOOT_TIMEOUT" qemu-system-x86_64 "${args[@]}" \
                 >"$dir/qemu.log" 2>&1 || rc=$?
@@ -284,7 +366,7 @@ boot_vm() {
 # probe VAR [LOG]: the value the guest reported as "PROBE VAR=value" (last one wins).
 probe() {
         local log=${2:-$SCEN_DIR/probe.log}
-        tr -d '\r' <"$log" | sed -n "s/^PROBE $1=//p" | tail -n1
+        tr -d '\r' <"$log" | awk -v k="PROBE $1=" 'index($0, k) == 1 { v = substr($0, length(k) + 1); n = 1 } END { if (n) print v }'
 }
 
 # img_selinux_manifest IMAGE: everything SELinux-related on the image (type, mode, link

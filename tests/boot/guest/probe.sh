@@ -11,6 +11,14 @@
 #   probe.rousr       first make /usr read-only (a read-only bind mount), as on Flatcar
 #   probe.av=SRC:TGT:CLASS:PERM  ask the loaded policy (selinuxfs) whether domain SRC_t may
 #                     PERM on TGT objects, and whether SRC is permissive (repeatable)
+#   probe.units=U1,U2  wait (up to 150 s) for these units' start jobs to finish; report their
+#                     state and their journal
+#   probe.paths       the paths listed in fw_cfg opt/org.ignition-selinux.test/paths (one a
+#                     line): each one's label, and what `setfiles -F` with the target's
+#                     file_contexts would relabel among them (dry run)
+#   probe.upper       what the /etc overlay's upper layer holds, now (overlay-upper on the
+#                     root filesystem bound without its mounts) and as the initramfs left it
+#                     (/run/flatcar-like/upper-initrd)
 # The port is opened per line, never left open for children: those that change domain
 # (dmesg runs as dmesg_t) may not write to it.
 port=/dev/ttyS1
@@ -43,7 +51,9 @@ if [ "$booleans" -gt 0 ] && [ -x /usr/local/bin/policy-tool ]; then
 fi
 # What the program wrote is labelled as the target's policy says: restorecon (dry run) as the
 # oracle lists every path whose label differs from file_contexts.
-wrong=$(restorecon -R -n -v /etc/selinux /var/lib/selinux/ /etc/audit 2>&1)
+rpaths=()
+for d in /etc/selinux /var/lib/selinux/ /etc/audit; do [ -e "$d" ] && rpaths+=("$d"); done
+wrong=$(restorecon -R -n -v "${rpaths[@]}" 2>&1)
 out "mislabelled=$(grep -c . <<<"$wrong")"
 [ -z "$wrong" ] || outp mislabel <<<"$wrong"
 out "system_slice=$(systemctl is-active system.slice)"
@@ -79,15 +89,96 @@ if has probe.setenforce; then
         out "after_setenforce1=$(getenforce)"
         setenforce "$was"
 fi
+for w in $(cat /proc/cmdline); do
+        case $w in
+        probe.units=*)
+                units=${w#probe.units=}
+                units=${units//,/ }
+                # Their start jobs were queued with multi-user.target; wait for them to finish.
+                for _ in $(seq 150); do
+                        pending=$(for u in $units; do systemctl show -p Job --value "$u"; done | tr -d '\n')
+                        [ -z "$pending" ] && break
+                        sleep 1
+                done
+                for u in $units; do
+                        # (systemd answers only if the policy lets the caller see the unit's file.)
+                        st=
+                        for prop in ActiveState SubState Result UnitFileState; do
+                                st+="$(systemctl show -p "$prop" --value "$u" 2>&1) "
+                        done
+                        out "unitstate_$u=${st% }"
+                        journalctl -b -o cat --no-pager -u "$u" 2>&1 | outp "unitlog $u"
+                done
+                ;;
+        esac
+done
+if has probe.paths; then
+        list=/sys/firmware/qemu_fw_cfg/by_name/opt/org.ignition-selinux.test/paths/raw
+        fc=/etc/selinux/${type:-mcs}/contexts/files/file_contexts
+        paths=() alone=()
+        if [ -r "$list" ]; then
+                while IFS= read -r path; do
+                        [ -n "$path" ] || continue
+                        # "=PATH": that entry alone, not what lies under it (a mount point
+                        # whose contents the running system makes).
+                        a=; [[ $path == =* ]] && { a=1; path=${path#=}; }
+                        if [ -e "$path" ] || [ -L "$path" ]; then
+                                out "label $path=$(stat -c %C "$path" 2>&1)"
+                                if [ -n "$a" ]; then alone+=("$path"); else paths+=("$path"); fi
+                        else
+                                out "label $path=missing"
+                        fi
+                done <"$list"
+        else
+                out "paths_error=no $list"
+        fi
+        # Ignition's own command (setfiles -vF0 -r ROOT FILE_CONTEXTS -f -) as a dry run, the
+        # paths as arguments (setfiles_t may not read a list the probe writes): the label
+        # setfiles -F would give each of them (and what lies under the directories).
+        wrong=$({
+                [ ${#paths[@]} -eq 0 ] || setfiles -n -v -F "$fc" "${paths[@]}" 2>&1
+                for a in "${alone[@]}"; do
+                        setfiles -n -v -F "$fc" "$a" 2>&1 | grep -F "Would relabel $a from " || true
+                done
+        } | sort -u)
+        out "relabel_count=$(grep -c . <<<"$wrong")"
+        [ -z "$wrong" ] || outp relabel <<<"$wrong"
+        out "paths_checked=$(( ${#paths[@]} + ${#alone[@]} ))"
+fi
+out "etc_fs=$(findmnt -n -o FSTYPE /etc 2>/dev/null || echo none)"
+out "var_source=$(findmnt -n -o SOURCE /var 2>/dev/null || echo none)"
+if has probe.upper; then
+        [ -f /run/flatcar-like/upper-initrd ] && outp upper_initrd </run/flatcar-like/upper-initrd
+        # Under /mnt: mount(8) runs as mount_t, which may mount on mnt_t, not on /run.
+        mkdir -p /mnt/probe-rootfs
+        if mount --bind / /mnt/probe-rootfs; then
+                /usr/local/sbin/overlay-upper /mnt/probe-rootfs 2>&1 | outp upper_booted
+                umount /mnt/probe-rootfs
+                rmdir /mnt/probe-rootfs
+        fi
+        # Every entry the initramfs put into the upper layer (copied-up parents included,
+        # which the overlay makes without a label before a policy is loaded) as setfiles -F
+        # would label it. (What systemd makes later gets its label from the policy.)
+        if [ -f /run/flatcar-like/upper-initrd ]; then
+                mapfile -t up < <(awk '$1 ~ /^(new|changed|parent|lock|needless)$/ && $2 ~ /^\// { print $2 }' /run/flatcar-like/upper-initrd)
+                wrong=$(setfiles -n -v -F "/etc/selinux/${type:-mcs}/contexts/files/file_contexts" "${up[@]}" 2>&1 | sort -u)
+                out "upper_relabel_count=$(grep -c . <<<"$wrong")"
+                [ -z "$wrong" ] || outp upper_relabel <<<"$wrong"
+        fi
+fi
 # The unit's own messages and its start/finish in the initramfs (monotonic seconds).
 journalctl -b -o short-monotonic --no-pager -u ignition-selinux.service 2>&1 | outp unit
 journalctl -b -o short-monotonic --no-pager -t systemd 2>/dev/null |
-        grep -E 'ignition-selinux.service|Ignition \(files\)|Switching root' | outp sd
+        grep -E 'ignition-selinux.service|Ignition \(files\)|Switching root|initrd-setup-root|flatcar-like' | outp sd
 # Every AVC denial of this boot (the host filters those that touch what the program wrote).
 kmsg=$(dmesg 2>/dev/null)
 grep -E 'avc: +denied' <<<"$kmsg" | outp avc
 out "avc_count=$(grep -cE 'avc: +denied' <<<"$kmsg")"
+# Any AVC record, denied or granted, about an unlabelled object or subject.
+out "avc_unlabeled=$(grep -E 'avc: +(denied|granted)' <<<"$kmsg" | grep -c unlabeled_t)"
 out "audit_suppressed=$(grep -cE 'callbacks suppressed|audit: rate limit|backlog limit' <<<"$kmsg")"
+# The Flatcar-like initramfs's setfiles: what Ignition asked it to label (nothing was).
+grep -o 'flatcar-like: setfiles.*' <<<"$kmsg" | outp noop_setfiles
 if has probe.replica; then
         /usr/local/sbin/ignition-selinux-replica 2>&1 | outp replica
 fi

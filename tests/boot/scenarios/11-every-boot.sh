@@ -3,7 +3,7 @@
 #     the first boot and again on a boot without ignition.firstboot, where it finds nothing to
 #     change and loads the policy itself.
 source "$(dirname "$0")/../scenario.sh"
-initrd=$(initrd_image every-boot)
+initrd=$(initrd_image flatcar-every-boot)
 fresh_disk old
 cfg=$(file_form '{"selinux":{"mode":"enforcing"}}' | config enforcing)
 boot --initrd "$initrd" "$FIRSTBOOT_CMDLINE" "$cfg"
