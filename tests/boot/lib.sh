@@ -18,7 +18,8 @@ SUITE=bookworm
 ROOT_PKGS=systemd,systemd-sysv,udev,dbus,kmod,selinux-policy-default,policycoreutils,selinux-utils,libjson-c5,procps,attr
 # Seconds a boot may take before it is killed (TCG, one vCPU, a loaded host: up to ~250 s).
 BOOT_TIMEOUT=${BOOT_TIMEOUT:-360}
-# The kernel command line of field-facts.md; scenarios add or drop words.
+# The kernel command line of every boot (SELinux on, no firstboot prompts, no rescue shell:
+# a failed boot powers off); scenarios add or drop words.
 BASE_CMDLINE="console=ttyS0,115200 root=/dev/vda rw rootfstype=ext4 security=selinux systemd.firstboot=off rd.shell=0 rd.emergency=poweroff panic=-1"
 FIRSTBOOT_CMDLINE="ignition.firstboot ignition.platform.id=qemu"
 
@@ -82,7 +83,8 @@ debootstrap_tarball() {
         echo "$out"
 }
 
-# Flatcar's audit rules that hide denials (field-facts.md), so the program has them to act on.
+# Flatcar's audit rules that hide denials (its /etc/audit/rules.d), so the program has them to
+# act on.
 flatcar_audit_rules() {
         local r=$1
         mkdir -p "$r/etc/audit/rules.d"
