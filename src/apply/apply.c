@@ -135,7 +135,8 @@ static int copy_label(const char *path, mode_t mode, char **con, void *arg) {
  * final place. */
 static int stage_copy(struct apply_ctx *c, const struct step *s, int dfd, const char *staged) {
         struct copy_stats st;
-        _cleanup_close_ int src = root_open_in(c->rootfd, s->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int src = root_open_in(c->rootfd, s->path2 ? s->path2 : s->path,
+                                               O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         int r = src < 0 ? src : rm_rf_at(dfd, staged);
 
         if (r >= 0)
@@ -150,7 +151,8 @@ static int stage_copy(struct apply_ctx *c, const struct step *s, int dfd, const 
 }
 
 /* Copy beside, label for the final location, flush once, then swap the
- * finished tree with the symlink in a single rename. */
+ * finished tree with the symlink in a single rename (or, with no symlink
+ * there, rename it into place). */
 static int do_copy(struct apply_ctx *c, const struct step *s) {
         _cleanup_free_ char *staged = NULL;
         const char *name;
@@ -160,10 +162,10 @@ static int do_copy(struct apply_ctx *c, const struct step *s) {
         if (dfd < 0)
                 return dfd;
         if ((r = staged_name(name, &staged)) < 0 || (r = stage_copy(c, s, dfd, staged)) < 0 ||
-            (r = publish(c, dfd, staged, name, true)) < 0)
+            (r = publish(c, dfd, staged, name, !s->path2)) < 0)
                 return r;
         /* The old symlink now sits at the staged name. */
-        return rm_rf_at(dfd, staged);
+        return s->path2 ? 0 : rm_rf_at(dfd, staged);
 }
 
 static int same_dir_names(struct apply_ctx *c, const struct step *s, int *dfd, const char **a, const char **b) {
@@ -513,13 +515,13 @@ static int do_group(struct apply_ctx *c, const struct step *steps, size_t n, siz
                 k = 0;
         }
         for (; k < n && r >= 0; k++) {
-                bool copy = steps[k].kind == STEP_COPY_DIR;
+                bool swap = steps[k].kind == STEP_COPY_DIR && !steps[k].path2;
                 if ((r = commits_barrier(&c->commits, g[k].dfd, false)) < 0 ||
-                    (r = publish_staged_at(g[k].dfd, g[k].staged, g[k].name, copy ? RENAME_EXCHANGE : 0)) < 0 ||
+                    (r = publish_staged_at(g[k].dfd, g[k].staged, g[k].name, swap ? RENAME_EXCHANGE : 0)) < 0 ||
                     (r = commits_defer(&c->commits, g[k].dfd)) < 0)
                         break;
                 /* A copy's old symlink now sits at the staged name. */
-                if (copy && (r = rm_rf_at(g[k].dfd, g[k].staged)) < 0)
+                if (swap && (r = rm_rf_at(g[k].dfd, g[k].staged)) < 0)
                         break;
                 free(g[k].staged);
                 g[k].staged = NULL;

@@ -70,16 +70,16 @@ static int plan_rules(struct audit_ctx *a, bool enable) {
                 return -ENOMEM;
 
         if (!enable) {
-                if (exists_in(in->rootfd, avc_saved) &&
+                if (exists_in(in, avc_saved) &&
                     (r = add_step(a->p, STEP_RENAME, avc_saved, avc, "restore %s", avc)) < 0)
                         return r;
-                if (exists_in(in->rootfd, def_saved) &&
+                if (exists_in(in, def_saved) &&
                     (r = add_step(a->p, STEP_RENAME, def_saved, def, "restore %s", def)) < 0)
                         return r;
                 return 0;
         }
 
-        if (exists_in(in->rootfd, avc) &&
+        if (exists_in(in, avc) &&
             (r = add_step(a->p, STEP_RENAME, avc, avc_saved,
                           "set %s aside (it drops every AVC record)", avc)) < 0)
                 return r;
@@ -96,7 +96,7 @@ static int plan_rules(struct audit_ctx *a, bool enable) {
         r = auditrules_filter(text, len, &filtered, &flen, &removed);
         if (r < 0 || removed == 0)
                 return r;
-        if (exists_in(in->rootfd, def_saved) &&
+        if (exists_in(in, def_saved) &&
             (r = add_step(a->p, STEP_UNLINK, def_saved, NULL, "remove stale %s", def_saved)) < 0)
                 return r;
         if ((r = add_step(a->p, STEP_LINK, def, def_saved, "keep the original %s as %s", def, def_saved)) < 0 ||
@@ -108,7 +108,7 @@ static int plan_rules(struct audit_ctx *a, bool enable) {
 }
 
 static int plan_backup_dir(struct audit_ctx *a) {
-        if (a->backup_dir_planned || exists_in(a->in->rootfd, a->backup_dir))
+        if (a->backup_dir_planned || exists_in(a->in, a->backup_dir))
                 return 0;
         a->backup_dir_planned = true;
         int r = add_step(a->p, STEP_MKDIR, a->backup_dir, NULL,
@@ -131,7 +131,7 @@ static int plan_policy(struct audit_ctx *a, const char *path, bool enable, bool 
 
         if (asprintf(&backup, "%s/%s", a->backup_dir, base_name(path)) < 0)
                 return -ENOMEM;
-        have_backup = lstat_in(in->rootfd, backup, &bst) == 0;
+        have_backup = lstat_in(in, backup, &bst) == 0;
         /* The cheap answers first: a run that finds everything in place must
          * not parse megabytes of policy. */
         if (enable && tagged)
@@ -233,7 +233,7 @@ int plan_audit(const struct plan_input *in, struct plan *p, struct diags *d) {
                 r = -ENOMEM;
                 goto out;
         }
-        if (lstat_in(in->rootfd, a.store, &st) < 0 || !S_ISDIR(st.st_mode)) {
+        if (lstat_in(in, a.store, &st) < 0 || !S_ISDIR(st.st_mode)) {
                 diags_add(d, DIAG_ERROR, "%s: $.selinux.auditDenials: the target has no policy store %s%s to record it in",
                           in->cfg->audit_origin, in->root_display, a.store);
                 r = -EINVAL;
@@ -249,7 +249,7 @@ int plan_audit(const struct plan_input *in, struct plan *p, struct diags *d) {
         r = plan_rules(&a, enable);
         if (r < 0)
                 goto out;
-        bool has_marker = exists_in(in->rootfd, marker);
+        bool has_marker = exists_in(in, marker);
         if (enable && !has_marker) {
                 r = add_step(p, STEP_WRITE_FILE, marker, NULL,
                              "mark the store to build without dontaudit rules (as semodule -D does)");
@@ -262,9 +262,9 @@ int plan_audit(const struct plan_input *in, struct plan *p, struct diags *d) {
                         goto out;
         }
         r = plan_policy(&a, policy, enable, has_marker);
-        if (r >= 0 && exists_in(in->rootfd, kern))
+        if (r >= 0 && exists_in(in, kern))
                 r = plan_policy(&a, kern, enable, has_marker);
-        if (r >= 0 && !enable && exists_in(in->rootfd, a.backup_dir))
+        if (r >= 0 && !enable && exists_in(in, a.backup_dir))
                 r = add_step(p, STEP_RMDIR, a.backup_dir, NULL, "remove %s", a.backup_dir);
 out:
         free(a.store);

@@ -285,7 +285,7 @@ int plan_rebuild(const struct plan_input *in, struct plan *p) {
                 return -ENOMEM;
         if (p->n_ops == 0 && !p->rebuild) {
                 /* A rebuild stopped before its output was labelled. */
-                if (exists_in(in->rootfd, marker))
+                if (exists_in(in, marker))
                         return add_step(p, STEP_RELABEL, store, NULL,
                                         "label the policy store and /etc/selinux/%s (a rebuild was interrupted)",
                                         p->type);
@@ -320,11 +320,11 @@ int plan_rebuild(const struct plan_input *in, struct plan *p) {
                         continue;
                 if (asprintf(&b, "%s/%s", backup_dir, saved[i]) < 0)
                         return -ENOMEM;
-                if (exists_in(in->rootfd, b) && !planned(p, STEP_UNLINK, b) &&
+                if (exists_in(in, b) && !planned(p, STEP_UNLINK, b) &&
                     (r = add_step(p, STEP_UNLINK, b, NULL, "remove the saved copy %s (older than the rebuild)", b)) < 0)
                         return r;
         }
-        if (exists_in(in->rootfd, backup_dir) && !planned(p, STEP_RMDIR, backup_dir) &&
+        if (exists_in(in, backup_dir) && !planned(p, STEP_RMDIR, backup_dir) &&
             (r = add_step(p, STEP_RMDIR, backup_dir, NULL, "remove %s", backup_dir)) < 0)
                 return r;
         /* The mode is persisted last: a module that fails to build leaves

@@ -63,6 +63,30 @@ static int plan_copy(const struct plan_input *in, struct plan *p, const char *pa
                         path, target, resolved);
 }
 
+/* A /var that Ignition made on a fresh filesystem has no /var/lib/selinux: Flatcar's tmpfiles
+ * would link it to the read-only store after switch-root, where setsebool -P and semodule fail.
+ * It becomes the labelled copy the link would have been replaced by. */
+static int plan_fresh_store(struct plan_input *in, struct plan *p) {
+        struct stat st;
+        int r = root_lstat(in->rootfd, VAR_LIB_SELINUX, &st);
+
+        if (r != -ENOENT)
+                return 0; /* there, or refused by plan_copy() */
+        _cleanup_close_ int fd = root_open_in(in->rootfd, FLATCAR_STORE, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return 0; /* no store to copy: not Flatcar's layout */
+        if (root_lstat(in->rootfd, "/var/lib", &st) == -ENOENT) {
+                r = add_step(p, STEP_MKDIR, "/var/lib", NULL, "create /var/lib (a fresh /var)");
+                if (r < 0)
+                        return r;
+                p->steps[p->n - 1].mode = 0755;
+        }
+        in->store_from_usr = true;
+        return add_step(p, STEP_COPY_DIR, VAR_LIB_SELINUX, FLATCAR_STORE,
+                        "create %s as a labelled copy of %s (a fresh /var, not yet linked to it)",
+                        VAR_LIB_SELINUX, FLATCAR_STORE);
+}
+
 static int plan_config(const struct plan_input *in, struct plan *p, const char *text, size_t len,
                        const struct stat *target_st) {
         _cleanup_free_ char *want = NULL;
@@ -107,7 +131,7 @@ static int plan_written(const struct plan_input *in, struct plan *p) {
         _cleanup_free_ char *pdir = NULL;
         if (asprintf(&pdir, "/etc/selinux/%s", p->type) < 0)
                 return -ENOMEM;
-        if (!exists_in(in->rootfd, pdir)) {
+        if (!exists_in(in, pdir)) {
                 log_debug("no %s on the target: nothing Ignition wrote can be labelled", pdir);
                 return 0;
         }
@@ -203,7 +227,8 @@ static void resolve_boot_mode(const struct plan_input *in, struct plan *p, const
         p->boot_mode_reason = strdup(why);
 }
 
-int plan_build(const struct plan_input *in, struct plan *p, struct diags *d) {
+int plan_build(const struct plan_input *given, struct plan *p, struct diags *d) {
+        struct plan_input input = *given, *in = &input;
         const struct se_config *cfg = in->cfg;
         _cleanup_free_ char *text = NULL, *pdir = NULL, *declared = NULL;
         struct seconfig_values cur = {0};
@@ -280,6 +305,8 @@ int plan_build(const struct plan_input *in, struct plan *p, struct diags *d) {
                 r = plan_copy(in, p, pdir, d);
                 if (r >= 0)
                         r = plan_copy(in, p, VAR_LIB_SELINUX, d);
+                if (r >= 0)
+                        r = plan_fresh_store(in, p);
                 if (r < 0)
                         return r;
         }

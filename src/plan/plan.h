@@ -33,7 +33,8 @@ struct module_op {
 
 enum step_kind {
         STEP_REMOVE_STAGED, /* a leftover of an interrupted run */
-        STEP_COPY_DIR,      /* replace the symlink `path` by a labelled copy of its target */
+        STEP_COPY_DIR,      /* replace the symlink `path` by a labelled copy of its target, or
+                               create `path` as a labelled copy of `path2` when there is one */
         STEP_WRITE_FILE,    /* replace `path` by a regular file holding `data` */
         STEP_COPY_FILE,     /* replace `path` by a copy of the regular file `path2`, read when applied */
         STEP_RENAME,        /* rename `path` to `path2` (same directory) */
@@ -94,6 +95,9 @@ struct plan_input {
         const struct se_config *cfg;
         const struct kcmdline *kcmd;
         const struct ignition_cache *ignition; /* the config Ignition ran */
+        /* Set by the planner: /var/lib/selinux is still to be made from
+         * Flatcar's store, which the plan reads in its place. */
+        bool store_from_usr;
 };
 
 /* Returns 0, -EINVAL when the configuration cannot be honoured on this

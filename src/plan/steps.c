@@ -61,10 +61,21 @@ void set_payload(struct plan *p, char *data, size_t len, const struct stat *st) 
         }
 }
 
+/* Where the plan reads `path`: the store the plan is about to copy to
+ * /var/lib/selinux is read where it is now. */
+static char *read_path(const struct plan_input *in, const char *path) {
+        size_t n = strlen(VAR_LIB_SELINUX);
+        char *out;
+
+        if (in->store_from_usr && strncmp(path, VAR_LIB_SELINUX, n) == 0 && (!path[n] || path[n] == '/'))
+                return asprintf(&out, "%s%s", FLATCAR_STORE, path + n) < 0 ? NULL : out;
+        return strdup(path);
+}
+
 /* lstat of `path` with its parents resolved inside the root (through the
  * /usr links the plan is about to replace by copies of the same content). */
-int lstat_in(int rootfd, const char *path, struct stat *st) {
-        _cleanup_free_ char *dir = strdup(path);
+int lstat_in(const struct plan_input *in, const char *path, struct stat *st) {
+        _cleanup_free_ char *dir = read_path(in, path);
         char *slash;
 
         if (!dir)
@@ -73,7 +84,7 @@ int lstat_in(int rootfd, const char *path, struct stat *st) {
         if (!slash || !slash[1])
                 return -EINVAL;
         *slash = 0;
-        _cleanup_close_ int fd = root_open_in(rootfd, dir[0] ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int fd = root_open_in(in->rootfd, dir[0] ? dir : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return fd;
         return fstatat(fd, slash + 1, st, AT_SYMLINK_NOFOLLOW) < 0 ? negerrno() : 0;
@@ -82,6 +93,10 @@ int lstat_in(int rootfd, const char *path, struct stat *st) {
 int read_in(const struct plan_input *in, const char *path, size_t max, char **buf, size_t *len, struct stat *st,
             struct diags *d) {
         struct stat sb = {0};
+        _cleanup_free_ char *at = read_path(in, path);
+        if (!at)
+                return -ENOMEM;
+        path = at;
         int r = read_full_in_root(in->rootfd, path, max, buf, len, &sb);
 
         if (st && r >= 0)
@@ -109,9 +124,9 @@ int read_in(const struct plan_input *in, const char *path, size_t max, char **bu
         return -EINVAL;
 }
 
-bool exists_in(int rootfd, const char *path) {
+bool exists_in(const struct plan_input *in, const char *path) {
         struct stat st;
-        return lstat_in(rootfd, path, &st) == 0;
+        return lstat_in(in, path, &st) == 0;
 }
 
 /* Leftovers of an interrupted run beside `path` go first. */

@@ -11,6 +11,8 @@
 
 #define SELINUX_CONFIG "/etc/selinux/config"
 #define VAR_LIB_SELINUX "/var/lib/selinux"
+/* Flatcar's module store; its tmpfiles link /var/lib/selinux to it when missing. */
+#define FLATCAR_STORE "/usr/lib/selinux/policy"
 #define BACKUP_DIR "ignition-selinux" /* in the store, beside active/ */
 /* Policies are a few MB; anything far larger is not a policy. */
 #define POLICY_MAX_SIZE (256u * 1024 * 1024)
@@ -28,8 +30,8 @@ void step_free(struct step *s);
 /* The last step's payload: a file's new content and metadata. Takes `data`. */
 void set_payload(struct plan *p, char *data, size_t len, const struct stat *st);
 /* lstat of `path`, its parents resolved inside the root. */
-int lstat_in(int rootfd, const char *path, struct stat *st);
-bool exists_in(int rootfd, const char *path);
+int lstat_in(const struct plan_input *in, const char *path, struct stat *st);
+bool exists_in(const struct plan_input *in, const char *path);
 /* Reads the regular file `path` of the target, at most `max` bytes.
  * Returns 0, -ENOENT, -ENOMEM, or -EINVAL with the reason in `d` (another
  * kind of file, too large, unreadable). */

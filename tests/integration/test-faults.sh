@@ -30,10 +30,13 @@ full_state() { : >"$TMP/nomask"; MASK="$TMP/nomask" state "$1"; }
 IGN_ARGS=()
 leftovers() { find "$1" -name '.*.ignition-selinux' | head -3; }
 
+# scenario LAYOUT BLOCK [PRE-BLOCK] [IGNITION-CONFIG] [fresh-var]
 scenario() {
-        local layout=$1 block=$2 pre=${3:-} ign=${4:-}
+        local layout=$1 block=$2 pre=${3:-} ign=${4:-} fresh=${5:-}
         local pristine="$TMP/pristine" root="$TMP/root"
         rm -rf "$pristine"; mkroot "$layout" "$pristine"
+        # /var as Ignition makes it on a new filesystem: no /var/lib/selinux link yet.
+        [ -z "$fresh" ] || rm -rf "$pristine/var/lib"
         IGN_ARGS=(); : >"$MASK"
         if [ -n "$ign" ]; then
                 flatcarish "$pristine"
@@ -126,4 +129,5 @@ cat >"$TMP/ign.json" <<'JSON'
                         "dropins": [{"name": "10.conf", "contents": "[Service]\n"}]}]}}
 JSON
 scenario tiny-plain '{"selinux": {"mode": "enforcing"}}' '' "$TMP/ign.json"
+scenario tiny-old-rel '{"selinux": {"mode": "enforcing", "auditDenials": true}}' '' '' fresh-var
 echo ok
