@@ -472,78 +472,76 @@ static void free_cells(char **cells, size_t n) {
         free(cells);
 }
 
-static int denial_table(const struct denial_report *r, FILE *f) {
-        static const char *const header[] = {"COUNT", "SOURCE",     "TARGET", "CLASS", "PERMISSIONS",
-                                             "COMM",  "PERMISSIVE", "FIRST",  "LAST"};
-        const size_t ncol = ELEMENTSOF(header);
-        char **cells = calloc(r->n_groups * ncol + 1, sizeof(char *));
+/* Fills row i's cells; a cell left NULL is an allocation that failed. */
+typedef void (*row_fn)(const struct denial_report *r, size_t i, char **c);
+
+static int print_table(const struct denial_report *r, FILE *f, const char *const *header, size_t ncol,
+                       size_t nrows, row_fn row) {
+        char **cells = calloc(nrows * ncol + 1, sizeof(char *));
+        int q = 0;
+
         if (!cells)
                 return -ENOMEM;
-        for (size_t i = 0; i < r->n_groups; i++) {
-                const struct denial_group *g = r->groups[i];
-                char first[32], last[32], **c = &cells[i * ncol];
-                group_times(g->has_time, g->first_ms, g->last_ms, first, last);
-                if (asprintf(&c[0], "%zu", g->count) < 0)
-                        c[0] = NULL;
-                c[1] = strdup(g->stype);
-                c[2] = strdup(g->ttype);
-                c[3] = strdup(g->tclass);
-                c[4] = join(g->perms, g->n_perms, ",");
-                c[5] = strdup(g->comm);
-                c[6] = strdup(denial_group_permissive(g));
-                c[7] = strdup(first);
-                c[8] = strdup(last);
+        for (size_t i = 0; i < nrows && q == 0; i++) {
+                row(r, i, &cells[i * ncol]);
                 for (size_t k = 0; k < ncol; k++)
-                        if (!c[k]) {
-                                free_cells(cells, r->n_groups * ncol);
-                                return -ENOMEM;
-                        }
+                        if (!cells[i * ncol + k])
+                                q = -ENOMEM;
         }
-        print_rows(f, ncol, header, cells, r->n_groups);
-        free_cells(cells, r->n_groups * ncol);
-        return 0;
+        if (q == 0)
+                print_rows(f, ncol, header, cells, nrows);
+        free_cells(cells, nrows * ncol);
+        return q;
 }
 
-static int error_table(const struct denial_report *r, FILE *f) {
-        static const char *const header[] = {"COUNT", "ERROR", "SOURCE", "TARGET", "CLASS", "DETAIL", "FIRST", "LAST"};
-        const size_t ncol = ELEMENTSOF(header);
-        char **cells = calloc(r->n_error_groups * ncol + 1, sizeof(char *));
-        if (!cells)
-                return -ENOMEM;
-        for (size_t i = 0; i < r->n_error_groups; i++) {
-                const struct error_group *g = r->errors[i];
-                char first[32], last[32], **c = &cells[i * ncol];
-                group_times(g->has_time, g->first_ms, g->last_ms, first, last);
-                if (asprintf(&c[0], "%zu", g->count) < 0)
-                        c[0] = NULL;
-                c[1] = strdup(g->op);
-                c[2] = strdup(g->stype);
-                c[3] = strdup(g->ttype);
-                c[4] = strdup(g->tclass);
-                c[5] = strdup(g->detail);
-                c[6] = strdup(first);
-                c[7] = strdup(last);
-                for (size_t k = 0; k < ncol; k++)
-                        if (!c[k]) {
-                                free_cells(cells, r->n_error_groups * ncol);
-                                return -ENOMEM;
-                        }
-        }
-        print_rows(f, ncol, header, cells, r->n_error_groups);
-        free_cells(cells, r->n_error_groups * ncol);
-        return 0;
+static const char *const denial_header[] = {"COUNT", "SOURCE",     "TARGET", "CLASS", "PERMISSIONS",
+                                            "COMM",  "PERMISSIVE", "FIRST",  "LAST"};
+
+static void denial_row(const struct denial_report *r, size_t i, char **c) {
+        const struct denial_group *g = r->groups[i];
+        char first[32], last[32];
+
+        group_times(g->has_time, g->first_ms, g->last_ms, first, last);
+        if (asprintf(&c[0], "%zu", g->count) < 0)
+                c[0] = NULL;
+        c[1] = strdup(g->stype);
+        c[2] = strdup(g->ttype);
+        c[3] = strdup(g->tclass);
+        c[4] = join(g->perms, g->n_perms, ",");
+        c[5] = strdup(g->comm);
+        c[6] = strdup(denial_group_permissive(g));
+        c[7] = strdup(first);
+        c[8] = strdup(last);
+}
+
+static const char *const error_header[] = {"COUNT", "ERROR", "SOURCE", "TARGET", "CLASS", "DETAIL", "FIRST", "LAST"};
+
+static void error_row(const struct denial_report *r, size_t i, char **c) {
+        const struct error_group *g = r->errors[i];
+        char first[32], last[32];
+
+        group_times(g->has_time, g->first_ms, g->last_ms, first, last);
+        if (asprintf(&c[0], "%zu", g->count) < 0)
+                c[0] = NULL;
+        c[1] = strdup(g->op);
+        c[2] = strdup(g->stype);
+        c[3] = strdup(g->ttype);
+        c[4] = strdup(g->tclass);
+        c[5] = strdup(g->detail);
+        c[6] = strdup(first);
+        c[7] = strdup(last);
 }
 
 int denials_print_table(const struct denial_report *r, FILE *f) {
         int q;
 
         if (r->n_groups > 0) {
-                if ((q = denial_table(r, f)) < 0)
+                if ((q = print_table(r, f, denial_header, ELEMENTSOF(denial_header), r->n_groups, denial_row)) < 0)
                         return q;
                 fputc('\n', f);
         }
         if (r->n_error_groups > 0) {
-                if ((q = error_table(r, f)) < 0)
+                if ((q = print_table(r, f, error_header, ELEMENTSOF(error_header), r->n_error_groups, error_row)) < 0)
                         return q;
                 fputc('\n', f);
         }
