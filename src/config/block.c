@@ -49,8 +49,8 @@ static void booleans_free(struct se_boolean *b, size_t n) {
 void se_config_free(struct se_config *c) {
         booleans_free(c->booleans, c->n_booleans);
         modules_free(c->modules, c->n_modules);
-        permissive_free(c->permissive, c->n_permissive);
-        permissive_free(c->permissive_origins, c->n_permissive);
+        strv_free(c->permissive, c->n_permissive);
+        strv_free(c->permissive_origins, c->n_permissive);
         free(c->permissive_origin);
         free(c->policy);
         free(c->mode_origin);

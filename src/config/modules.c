@@ -53,12 +53,6 @@ void modules_free(struct se_module *m, size_t n) {
         free(m);
 }
 
-void permissive_free(char **p, size_t n) {
-        for (size_t i = 0; i < n; i++)
-                free(p[i]);
-        free(p);
-}
-
 /* The CIL of a "source": only data: URLs, since nothing is fetched here. */
 static void module_source(struct check *c, struct json_object *v, const char *path, size_t off, struct se_module *m) {
         const char *url = check_string(v);
@@ -369,8 +363,8 @@ int merge_modules(struct se_config *cfg, struct se_config *tmp) {
         }
         cfg->n_modules = n + added;
         if (tmp->permissive) {
-                permissive_free(cfg->permissive, cfg->n_permissive);
-                permissive_free(cfg->permissive_origins, cfg->n_permissive);
+                strv_free(cfg->permissive, cfg->n_permissive);
+                strv_free(cfg->permissive_origins, cfg->n_permissive);
                 free(cfg->permissive_origin);
                 cfg->permissive = TAKE_PTR(tmp->permissive);
                 cfg->permissive_origins = TAKE_PTR(tmp->permissive_origins);

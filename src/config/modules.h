@@ -12,4 +12,3 @@ void check_permissive(struct check *c, struct json_object *v, struct se_config *
  * case cfg is unchanged. */
 int merge_modules(struct se_config *cfg, struct se_config *tmp);
 void modules_free(struct se_module *m, size_t n);
-void permissive_free(char **p, size_t n);

@@ -401,9 +401,7 @@ static uint64_t serial_field(const char *s, const char *end) {
 /* ---- records ---- */
 
 void avc_record_free(struct avc_record *d) {
-        for (size_t i = 0; i < d->n_perms; i++)
-                free(d->perms[i]);
-        free(d->perms);
+        strv_free(d->perms, d->n_perms);
         free(d->comm);
         free(d->scontext);
         free(d->tcontext);

@@ -109,9 +109,7 @@ static void denial_group_free(void *p) {
         struct denial_group *g = p;
         if (!g)
                 return;
-        for (size_t i = 0; i < g->n_perms; i++)
-                free(g->perms[i]);
-        free(g->perms);
+        strv_free(g->perms, g->n_perms);
         free(g->stype);
         free(g->ttype);
         free(g->tclass);
@@ -466,12 +464,6 @@ static void print_rows(FILE *f, size_t ncol, const char *const *header, char **c
         }
 }
 
-static void free_cells(char **cells, size_t n) {
-        for (size_t i = 0; cells && i < n; i++)
-                free(cells[i]);
-        free(cells);
-}
-
 /* Fills row i's cells; a cell left NULL is an allocation that failed. */
 typedef void (*row_fn)(const struct denial_report *r, size_t i, char **c);
 
@@ -490,7 +482,7 @@ static int print_table(const struct denial_report *r, FILE *f, const char *const
         }
         if (q == 0)
                 print_rows(f, ncol, header, cells, nrows);
-        free_cells(cells, nrows * ncol);
+        strv_free(cells, nrows * ncol);
         return q;
 }
 
