@@ -131,6 +131,12 @@ static int copy_label(const char *path, mode_t mode, char **con, void *arg) {
         return r >= 0 && !*con ? -ENOENT : r;
 }
 
+/* A copy that takes the place of a symlink (swapped with it), rather than
+ * of nothing (a fresh /var's store, copied from `path2`). */
+static bool copy_swaps(const struct step *s) {
+        return s->kind == STEP_COPY_DIR && !s->path2;
+}
+
 /* Copies the tree `s` replaces beside it as `staged`, labelled for its
  * final place. */
 static int stage_copy(struct apply_ctx *c, const struct step *s, int dfd, const char *staged) {
@@ -162,10 +168,10 @@ static int do_copy(struct apply_ctx *c, const struct step *s) {
         if (dfd < 0)
                 return dfd;
         if ((r = staged_name(name, &staged)) < 0 || (r = stage_copy(c, s, dfd, staged)) < 0 ||
-            (r = publish(c, dfd, staged, name, !s->path2)) < 0)
+            (r = publish(c, dfd, staged, name, copy_swaps(s))) < 0)
                 return r;
         /* The old symlink now sits at the staged name. */
-        return s->path2 ? 0 : rm_rf_at(dfd, staged);
+        return copy_swaps(s) ? rm_rf_at(dfd, staged) : 0;
 }
 
 static int same_dir_names(struct apply_ctx *c, const struct step *s, int *dfd, const char **a, const char **b) {
@@ -515,7 +521,7 @@ static int do_group(struct apply_ctx *c, const struct step *steps, size_t n, siz
                 k = 0;
         }
         for (; k < n && r >= 0; k++) {
-                bool swap = steps[k].kind == STEP_COPY_DIR && !steps[k].path2;
+                bool swap = copy_swaps(&steps[k]);
                 if ((r = commits_barrier(&c->commits, g[k].dfd, false)) < 0 ||
                     (r = publish_staged_at(g[k].dfd, g[k].staged, g[k].name, swap ? RENAME_EXCHANGE : 0)) < 0 ||
                     (r = commits_defer(&c->commits, g[k].dfd)) < 0)

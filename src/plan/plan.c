@@ -21,7 +21,8 @@
 #include "lib/util.h"
 #include "selinux/selinux.h"
 
-/* A symlink at `path` (into /usr on Flatcar) becomes a real copy. */
+/* A symlink at `path` (into /usr on Flatcar) becomes a real copy. -ENOENT:
+ * nothing is at `path`. */
 static int plan_copy(const struct plan_input *in, struct plan *p, const char *path, struct diags *d) {
         _cleanup_free_ char *target = NULL, *resolved = NULL;
         struct stat st;
@@ -32,7 +33,7 @@ static int plan_copy(const struct plan_input *in, struct plan *p, const char *pa
                 return r;
         r = root_lstat(in->rootfd, path, &st);
         if (r == -ENOENT)
-                return 0;
+                return r;
         if (r == -ELOOP || r == -EXDEV) {
                 diags_add(d, DIAG_ERROR, "%s%s: a parent directory is a symlink; refusing to write through it",
                           in->root_display, path);
@@ -68,10 +69,8 @@ static int plan_copy(const struct plan_input *in, struct plan *p, const char *pa
  * It becomes the labelled copy the link would have been replaced by. */
 static int plan_fresh_store(struct plan_input *in, struct plan *p) {
         struct stat st;
-        int r = root_lstat(in->rootfd, VAR_LIB_SELINUX, &st);
+        int r;
 
-        if (r != -ENOENT)
-                return 0; /* there, or refused by plan_copy() */
         _cleanup_close_ int fd = root_open_in(in->rootfd, FLATCAR_STORE, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (fd < 0)
                 return 0; /* no store to copy: not Flatcar's layout */
@@ -303,9 +302,9 @@ int plan_build(const struct plan_input *given, struct plan *p, struct diags *d) 
 
         if (p->mode != SE_MODE_DISABLED) {
                 r = plan_copy(in, p, pdir, d);
-                if (r >= 0)
+                if (r >= 0 || r == -ENOENT)
                         r = plan_copy(in, p, VAR_LIB_SELINUX, d);
-                if (r >= 0)
+                if (r == -ENOENT)
                         r = plan_fresh_store(in, p);
                 if (r < 0)
                         return r;
